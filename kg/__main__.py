@@ -1,0 +1,5 @@
+"""`python -m kg` runs the qkg command line."""
+
+from kg.cli import main
+
+main()

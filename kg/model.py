@@ -1,0 +1,72 @@
+"""Plain records passed between the pipeline's stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Person:
+    """An author as a list writes them: family name and given name or initials."""
+
+    family: str
+    given: str = ""
+
+    @property
+    def display(self) -> str:
+        return f"{self.given} {self.family}".strip()
+
+
+@dataclass
+class Record:
+    """One paper entry of one source list, as the list states it."""
+
+    title: str
+    file: str
+    line: int
+    layout: str
+    authors: list[Person] = field(default_factory=list)
+    authors_truncated: bool = False  # the list wrote "et al." or "..."
+    authors_gap: int | None = None  # where "..." stands in an APA list that names the last author after it
+    venue: str = ""  # as written
+    year: int | None = None
+    arxiv: str | None = None
+    doi: str | None = None
+    links: dict[str, list[str]] = field(default_factory=dict)
+    sections: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An entry recognised as not a paper (software, data set, venue list, placeholder, navigation)."""
+
+    file: str
+    line: int
+    kind: str
+    text: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A line that looks like an entry but could not be read."""
+
+    file: str
+    line: int
+    message: str
+    text: str = ""
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"

@@ -1,0 +1,75 @@
+"""Markdown tables with a Title column: `| Title | Authors | Venue | Year | Paper Link |`."""
+
+from __future__ import annotations
+
+import re
+
+from kg.model import Problem, Record, Skipped
+from kg.parse import text as tx
+from kg.parse.context import Context
+
+LAYOUT = "markdown-table"
+
+# A separator row has pipes: a bare '---' after a table is a horizontal rule, not a header line.
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)+\|?\s*$|^\s*\|\s*:?-{2,}:?\s*\|\s*$")
+_COLUMN_NAMES = {
+    "title": "title", "paper": "title", "name": "title",
+    "authors": "authors", "author": "authors",
+    "venue": "venue", "conference": "venue", "publication": "venue",
+    "year": "year",
+    "paper link": "link", "link": "link", "links": "link", "pdf": "link", "url": "link", "code": "code",
+}
+
+
+def cells(line: str) -> list[str]:
+    """The cells of a table row, outer pipes removed."""
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|"):
+        body = body[:-1]
+    return [c.strip() for c in body.split("|")]
+
+
+def is_row(line: str) -> bool:
+    return line.lstrip().startswith("|")
+
+
+def parse(line: str, ctx: Context, next_line: str = "") -> Record | Skipped | Problem | None:
+    """Read one row; a header row (followed by a separator) opens a table."""
+    if not is_row(line):
+        return None
+    if _SEPARATOR.match(line):
+        return Skipped(ctx.file, 0, "table-separator", "")
+    if ctx.table_columns is None and _SEPARATOR.match(next_line):
+        ctx.table_columns = [_COLUMN_NAMES.get(tx.strip_markdown(c).lower(), tx.strip_markdown(c).lower()) for c in cells(line)]
+        return Skipped(ctx.file, 0, "table-header", line.strip())
+    columns = ctx.table_columns
+    if columns is None:
+        return Problem(ctx.file, 0, "table row without a header row", line.strip())
+    if "title" not in columns:
+        return Skipped(ctx.file, 0, "table-without-titles", tx.strip_markdown(cells(line)[0]))
+    row = cells(line)
+    if len(row) != len(columns):
+        return Problem(ctx.file, 0, f"table row has {len(row)} cells, header has {len(columns)}", line.strip())
+    value = dict(zip(columns, row))
+    title = tx.strip_markdown(value["title"])
+    if not title:
+        return Problem(ctx.file, 0, "table row with an empty Title cell", line.strip())
+    authors, truncated = tx.authors_given_first(value.get("authors", ""))
+    year = tx.year_of(value.get("year", ""))
+    linked = " ".join(value.get(c, "") for c in ("link", "code", "title"))
+    return Record(
+        title=title,
+        file=ctx.file,
+        line=0,
+        layout=LAYOUT,
+        authors=authors,
+        authors_truncated=truncated,
+        venue=tx.strip_markdown(value.get("venue", "")),
+        year=year,
+        arxiv=tx.arxiv_id(linked),
+        doi=tx.doi(linked),
+        links=tx.classify_links(linked),
+        sections=ctx.sections,
+    )
