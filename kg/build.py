@@ -1,0 +1,329 @@
+"""Build the RDF dataset: papers, methods, edges, sources, conflicts, each fact in the graph it came from.
+
+Named graphs: one per source list (what that list supports), `graph/curated` (curated data and
+the SKOS schemes), `graph/derived` (title-named methods, rule edges, conflicts). Every triple
+stands in exactly one graph, so the union (qkg.ttl) and the TriG hold the same triples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+from kg import iri
+from kg.curated import Curated
+from kg.methods import Method
+from kg.model import Person, Record
+from kg.parse import ParseResult
+from kg.relations import Edge
+from kg.resolve import Paper, Resolution, Value, person_key
+from kg.resolve.conflicts import Conflict
+from kg.rules import RULES
+from kg.schemes import Scheme
+
+P = iri.PREFIXES
+XSD = P["xsd"]
+
+
+@lru_cache(maxsize=None)
+def N(value: str) -> ox.NamedNode:
+    """A NamedNode, cached: the same IRIs recur across many triples."""
+    return ox.NamedNode(value)
+
+
+def Q(name: str) -> ox.NamedNode:
+    return N(iri.ONTOLOGY + name)
+
+
+def T(prefix: str, name: str) -> ox.NamedNode:
+    return N(P[prefix] + name)
+
+
+RDF_TYPE = T("rdf", "type")
+LABEL = T("rdfs", "label")
+STR = N(XSD + "string")
+
+
+def lit(value: object, datatype: str | None = None) -> ox.Literal:
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=N(XSD + "boolean"))
+    if isinstance(value, int) and datatype is None:
+        return ox.Literal(str(value), datatype=N(XSD + "integer"))
+    if datatype:
+        return ox.Literal(str(value), datatype=N(XSD + datatype))
+    return ox.Literal(str(value))
+
+
+@dataclass
+class Dataset:
+    """Triples and the one named graph each belongs to (first writer wins, in build order)."""
+
+    graph_of: dict[ox.Triple, ox.NamedNode] = field(default_factory=dict)
+    bad_links: list[str] = field(default_factory=list)
+
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o, graph: str) -> None:
+        triple = ox.Triple(s, p, o)
+        if triple not in self.graph_of:
+            self.graph_of[triple] = N(graph)
+
+    def link(self, s: ox.NamedNode, p: ox.NamedNode, url: str, graph: str) -> None:
+        """Add an external URL as an IRI; one that is not a valid IRI is reported, not written."""
+        try:
+            node = ox.NamedNode(url)
+        except ValueError:
+            self.bad_links.append(url)
+            return
+        self.add(s, p, node, graph)
+
+    def quads(self) -> list[ox.Quad]:
+        """Every quad, sorted by graph, subject, predicate, object: the output order of every export."""
+        quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t, g in self.graph_of.items()]
+        quads.sort(key=str)
+        return quads
+
+    def __len__(self) -> int:
+        return len(self.graph_of)
+
+
+def _graph_of_value(value: Value) -> str:
+    if value.curated is not None:
+        return iri.GRAPH_CURATED
+    if value.records:
+        return iri.graph_source(min(r.file for r in value.records))
+    return iri.GRAPH_DERIVED
+
+
+def build_dataset(parsed: ParseResult, resolution: Resolution, methods: list[Method], edges: list[Edge],
+                  conflicts: list[Conflict], curated: Curated, schemes: dict[str, Scheme],
+                  section_categories: dict[tuple[str, int], set[str]]) -> Dataset:
+    """The whole graph as a Dataset."""
+    ds = Dataset()
+    _vocabulary(ds, schemes)
+    _venues(ds, resolution)
+    _rules(ds)
+    _sources(ds, parsed, resolution)
+    for paper in resolution.papers:
+        _paper(ds, paper, section_categories)
+    for method in methods:
+        _method(ds, method)
+    for edge in edges:
+        _edge(ds, edge)
+    for conflict in conflicts:
+        _conflict(ds, conflict)
+    return ds
+
+
+def _vocabulary(ds: Dataset, schemes: dict[str, Scheme]) -> None:
+    classes = {"family": "ModelFamily", "hardware": "HardwareTarget", "category": "Category"}
+    for kind, scheme in schemes.items():
+        for quad in scheme.quads:
+            ds.add(quad.subject, quad.predicate, quad.object, iri.GRAPH_CURATED)
+        for local, label in scheme.labels.items():
+            node = N(iri.concept(kind, local))
+            ds.add(node, RDF_TYPE, Q(classes[kind]), iri.GRAPH_CURATED)
+            ds.add(node, LABEL, ox.Literal(label, language="en"), iri.GRAPH_CURATED)
+
+
+def _venues(ds: Dataset, resolution: Resolution) -> None:
+    used = {p.venue.value for p in resolution.papers if p.venue.value}
+    for key in sorted(used):
+        venue = resolution.venues.get(str(key))
+        node = N(iri.venue(venue.key))
+        graph = iri.GRAPH_CURATED if venue.known else iri.GRAPH_DERIVED
+        ds.add(node, RDF_TYPE, Q("Venue"), graph)
+        ds.add(node, LABEL, lit(venue.key), graph)
+        ds.add(node, T("foaf", "name"), lit(venue.name), graph)
+        ds.add(node, Q("venueKind"), lit(venue.kind), graph)
+
+
+TITLE_RULE_COMMENT = "A paper titled 'Name: ...' introduces the method Name, unless curated data says otherwise."
+
+
+def _rules(ds: Dataset) -> None:
+    node = N(iri.rule("title-prefix"))
+    ds.add(node, RDF_TYPE, Q("Rule"), iri.GRAPH_DERIVED)
+    ds.add(node, LABEL, lit("title-prefix"), iri.GRAPH_DERIVED)
+    ds.add(node, T("rdfs", "comment"), lit(TITLE_RULE_COMMENT), iri.GRAPH_DERIVED)
+    for rule in RULES:
+        node = N(iri.rule(rule.name))
+        ds.add(node, RDF_TYPE, Q("Rule"), iri.GRAPH_DERIVED)
+        ds.add(node, LABEL, lit(rule.name), iri.GRAPH_DERIVED)
+        ds.add(node, T("rdfs", "comment"), lit(rule.comment), iri.GRAPH_DERIVED)
+
+
+def _sources(ds: Dataset, parsed: ParseResult, resolution: Resolution) -> None:
+    paper_of: dict[tuple[str, int], str] = {(r.file, r.line): p.key for p in resolution.papers for r in p.records}
+    files = sorted(parsed.layouts)
+    for file in files:
+        g = iri.graph_source(file)
+        node = N(iri.source(file))
+        ds.add(node, RDF_TYPE, Q("SourceList"), g)
+        ds.add(node, LABEL, lit(file), g)
+        ds.add(node, Q("fileName"), lit(file), g)
+        ds.add(node, Q("layout"), lit(parsed.layout_of(file)), g)
+        ds.add(node, Q("entryCount"), lit(sum(parsed.layouts[file].values())), g)
+    for r in parsed.records:
+        _source_record(ds, r, paper_of.get((r.file, r.line)))
+
+
+def _source_record(ds: Dataset, r: Record, paper_key: str | None) -> None:
+    g = iri.graph_source(r.file)
+    node = N(iri.record(r.file, r.line))
+    ds.add(node, RDF_TYPE, Q("SourceRecord"), g)
+    ds.add(node, LABEL, lit(f"{r.file}:{r.line}"), g)
+    ds.add(node, Q("inList"), N(iri.source(r.file)), g)
+    ds.add(node, T("prov", "wasQuotedFrom"), N(iri.source(r.file)), g)
+    ds.add(node, Q("line"), lit(r.line), g)
+    ds.add(node, Q("layout"), lit(r.layout), g)
+    ds.add(node, Q("claimedTitle"), lit(r.title), g)
+    if r.authors:
+        ds.add(node, Q("claimedAuthors"), lit(", ".join(a.display for a in r.authors) + (", et al." if r.authors_truncated else "")), g)
+    if r.venue:
+        ds.add(node, Q("claimedVenue"), lit(r.venue), g)
+    if r.year:
+        ds.add(node, Q("claimedYear"), lit(r.year, "gYear"), g)
+    if r.arxiv:
+        ds.add(node, Q("claimedArxivId"), lit(r.arxiv), g)
+    for s in r.sections:
+        ds.add(node, Q("section"), lit(s), g)
+    for t in r.tags:
+        ds.add(node, Q("tag"), lit(t), g)
+    if paper_key:
+        ds.add(node, Q("describes"), N(iri.paper(paper_key)), g)
+
+
+def _person(ds: Dataset, person: Person, graph: str) -> ox.NamedNode:
+    node = N(iri.person(person_key(person) or "unknown"))
+    ds.add(node, RDF_TYPE, T("foaf", "Person"), graph)
+    ds.add(node, T("foaf", "name"), lit(person.display), graph)
+    ds.add(node, T("foaf", "familyName"), lit(person.family), graph)
+    ds.add(node, LABEL, lit(person.display), graph)
+    return node
+
+
+def _paper(ds: Dataset, paper: Paper, section_categories: dict[tuple[str, int], set[str]]) -> None:
+    node = N(iri.paper(paper.key))
+    first_graph = iri.graph_source(paper.records[0].file) if paper.records else iri.GRAPH_CURATED
+    ds.add(node, RDF_TYPE, Q("Paper"), first_graph)
+    g_title = _graph_of_value(paper.title)
+    ds.add(node, T("dcterms", "title"), lit(paper.title.value), g_title)
+    ds.add(node, LABEL, lit(paper.title.value), g_title)
+    for variant in paper.title_variants:
+        if variant != paper.title.value:
+            ds.add(node, Q("titleVariant"), lit(variant), iri.graph_source(next(r.file for r in paper.records if r.title == variant)))
+    if paper.authors.value:
+        g = _graph_of_value(paper.authors)
+        names = []
+        for person in paper.authors.value:  # type: ignore[union-attr]
+            ds.add(node, T("dcterms", "creator"), _person(ds, person, g), g)
+            names.append(person.display)
+        ds.add(node, Q("authorList"), lit(", ".join(names)), g)
+    if paper.year.value:
+        ds.add(node, T("fabio", "hasPublicationYear"), lit(paper.year.value, "gYear"), _graph_of_value(paper.year))
+    if paper.venue.value:
+        ds.add(node, Q("publishedIn"), N(iri.venue(str(paper.venue.value))), _graph_of_value(paper.venue))
+    if paper.arxiv is not None:
+        g = _graph_of_value(paper.arxiv)
+        ds.add(node, Q("arxivId"), lit(paper.arxiv.value), g)
+        ds.link(node, T("foaf", "page"), f"https://arxiv.org/abs/{paper.arxiv.value}", g)
+    if paper.doi is not None:
+        g = _graph_of_value(paper.doi)
+        ds.add(node, T("bibo", "doi"), lit(paper.doi.value), g)
+        ds.link(node, T("foaf", "page"), f"https://doi.org/{paper.doi.value}", g)
+    if paper.role is not None:
+        ds.add(node, Q("role"), lit(paper.role.value), iri.GRAPH_CURATED)
+    ds.add(node, Q("listed"), lit(paper.listed), iri.GRAPH_CURATED if not paper.listed else first_graph)
+    for r in paper.records:
+        g = iri.graph_source(r.file)
+        ds.add(node, Q("listedIn"), N(iri.source(r.file)), g)
+        for kind, urls in r.links.items():
+            if kind in ("arxiv", "doi"):
+                continue
+            for url in urls:
+                ds.link(node, Q("codeRepository") if kind == "code" else T("foaf", "page"), url, g)
+        for cat in sorted(section_categories.get((r.file, r.line), ())):
+            ds.add(node, T("dcterms", "subject"), N(iri.concept("category", cat)), g)
+
+
+def _method(ds: Dataset, m: Method) -> None:
+    node = N(m.iri)
+    g = iri.GRAPH_CURATED if m.curated else iri.GRAPH_DERIVED
+    ds.add(node, RDF_TYPE, Q("Method"), g)
+    ds.add(node, LABEL, lit(m.name), g)
+    ds.add(node, T("skos", "prefLabel"), lit(m.name), g)
+    for alias in m.aliases:
+        ds.add(node, T("skos", "altLabel"), lit(alias), g)
+    ds.add(node, Q("listed"), lit(m.listed), g)
+    if m.paper is not None:
+        ds.add(node, Q("introducedIn"), N(iri.paper(m.paper.key)), g)
+    if m.curated is None:
+        ds.add(node, T("prov", "wasGeneratedBy"), N(iri.rule("title-prefix")), g)
+        return
+    ds.add(node, Q("curatedAt"), lit(m.curated.where), g)
+    ds.add(node, Q("evidence"), lit(m.evidence), g)
+    for cat in m.categories:
+        ds.add(node, Q("category"), N(iri.concept("category", cat)), g)
+    for fam in m.families:
+        ds.add(node, Q("appliesTo"), N(iri.concept("family", fam)), g)
+    for hw in m.hardware:
+        ds.add(node, Q("targetsHardware"), N(iri.concept("hardware", hw)), g)
+    for b in m.bits:
+        ds.add(node, Q("bitWidth"), lit(b), g)
+    for gr in m.granularity:
+        ds.add(node, Q("granularity"), lit(gr), g)
+
+
+def _edge(ds: Dataset, e: Edge) -> None:
+    g = iri.GRAPH_CURATED if e.curated else iri.GRAPH_DERIVED
+    ds.add(N(e.source.iri), Q(e.kind), N(e.target.iri), g)
+    node = N(iri.relation(e.source.name, e.kind, e.target.name))
+    ds.add(node, RDF_TYPE, Q("MethodRelation"), g)
+    ds.add(node, LABEL, lit(f"{e.source.name} {e.kind} {e.target.name}"), g)
+    ds.add(node, Q("relationSource"), N(e.source.iri), g)
+    ds.add(node, Q("relationTarget"), N(e.target.iri), g)
+    ds.add(node, Q("relationType"), Q(e.kind), g)
+    ds.add(node, Q("evidence"), lit(e.evidence), g)
+    if e.where:
+        ds.add(node, Q("evidenceLocation"), lit(e.where), g)
+    if e.curated:
+        ds.add(node, Q("curatedAt"), lit(e.curated.where), g)
+        ds.add(node, T("prov", "wasDerivedFrom"), N(iri.curated_file(e.curated.file)), g)
+    else:
+        ds.add(node, T("prov", "wasGeneratedBy"), N(iri.rule(e.rule.name)), g)  # type: ignore[union-attr]
+
+
+def _conflict(ds: Dataset, c: Conflict) -> None:
+    g = iri.GRAPH_DERIVED
+    node = N(iri.conflict(c.id))
+    ds.add(node, RDF_TYPE, Q("Conflict"), g)
+    ds.add(node, LABEL, lit(f"{c.kind} conflict: {c.title}"), g)
+    ds.add(node, Q("conflictKind"), lit(c.kind), g)
+    ds.add(node, Q("aboutPaper"), N(iri.paper(c.paper_key)), g)
+    ds.add(node, Q("paperTitle"), lit(c.title), g)
+    for v in c.variants:
+        ds.add(node, Q("titleVariant"), lit(v), g)
+    for m in c.methods:
+        ds.add(node, Q("methodName"), lit(m), g)
+    ds.add(node, Q("status"), lit(c.status), g)
+    ds.add(node, Q("resolution"), lit(c.resolution), g)
+    if c.chosen:
+        ds.add(node, Q("chosenValue"), lit(c.chosen), g)
+    if c.resolved_by:
+        ds.add(node, Q("resolvedBy"), lit(c.resolved_by), g)
+    for i, claim in enumerate(c.claims, 1):
+        cnode = N(f"{iri.conflict(c.id)}/claim-{i}")
+        ds.add(node, Q("claim"), cnode, g)
+        ds.add(cnode, RDF_TYPE, Q("Claim"), g)
+        ds.add(cnode, Q("claimedValue"), lit(claim.value), g)
+        ds.add(cnode, Q("inList"), N(iri.source(claim.file)), g)
+        ds.add(cnode, Q("line"), lit(claim.line), g)
+        ds.add(cnode, LABEL, lit(f"{claim.where}: {claim.value}"), g)
+        if claim.line:
+            ds.add(cnode, Q("atRecord"), N(iri.record(claim.file, claim.line)), g)
+
+
+def iter_triples(ds: Dataset) -> Iterable[ox.Triple]:
+    return ds.graph_of.keys()

@@ -1,0 +1,87 @@
+"""What `qkg build` does, end to end: run the pipeline, validate, write every export atomically."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from pathlib import Path
+
+from kg import curated as curated_mod
+from kg.curated import CuratedError
+from kg.export import load_store, write_all
+from kg.methods import MethodError
+from kg.paths import Layout
+from kg.pipeline import Build, run
+from kg.resolve import ResolveError
+from kg.validate import Report, validate_pyshacl, validate_store
+
+
+class BuildFailed(Exception):
+    """The graph violates ontology/shapes.ttl: nothing is written."""
+
+
+EXPORT_WRITERS: dict = {}  # name -> writer(build, staging); later exporters register here
+
+
+def build_and_export(layout: Layout, progress=None) -> Build:
+    """Build, validate (refusing a graph with violations) and write every export."""
+    build = run(layout, progress=progress)
+    start = time.perf_counter()
+    report = validate_store(load_store(build), layout.ontology / "shapes.ttl")
+    build.timings["validate"] = time.perf_counter() - start
+    if not report.conforms:
+        shown = "; ".join(str(r) for r in report.violations[:5])
+        more = f" (and {len(report.violations) - 5} more)" if len(report.violations) > 5 else ""
+        raise BuildFailed(f"the graph violates ontology/shapes.ttl, no export written: {shown}{more}")
+    build.warnings = report.warnings  # type: ignore[attr-defined]
+    write_all(build, EXPORT_WRITERS)
+    if progress:
+        progress("export")
+    return build
+
+
+def validate_graph(layout: Layout, engine: str, data: Path | None) -> Report:
+    """Validate a Turtle file, or a freshly built graph, with the chosen engine."""
+    shapes = layout.ontology / "shapes.ttl"
+    if engine == "pyshacl":
+        if data is None:
+            import tempfile
+
+            import pyoxigraph as ox
+
+            from kg.export.rdf import sorted_triples
+            build = run(layout)
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "graph.ttl"
+                ox.serialize(sorted_triples(build.dataset), str(path), format=ox.RdfFormat.TURTLE)
+                return validate_pyshacl(path, shapes)
+        return validate_pyshacl(data, shapes)
+    if data is None:
+        return validate_store(load_store(run(layout)), shapes)
+    import pyoxigraph as ox
+    store = ox.Store()
+    store.bulk_load(path=str(data), format=ox.RdfFormat.TURTLE)
+    return validate_store(store, shapes)
+
+
+def check_inputs(layout: Layout) -> dict[str, int]:
+    """Load curated data and resolve every reference, as a build would; counts by kind."""
+    curated = curated_mod.load(layout.curated)
+    build = run(layout)
+    return {"methods": len(curated.methods), "relations": len(curated.relations), "paper records": len(curated.papers),
+            "graph methods": len(build.methods), "graph edges": len(build.edges)}
+
+
+def describe_error(err: Exception) -> str:
+    """One line for any failure: input errors as they are, anything else with its origin."""
+    if isinstance(err, (CuratedError, MethodError, ResolveError, BuildFailed)):
+        return str(err)
+    if isinstance(err, PermissionError):
+        return f"cannot write {err.filename}: permission denied"
+    if isinstance(err, FileNotFoundError):
+        return f"no such file or folder: {err.filename}"
+    if isinstance(err, OSError):
+        return f"{err.strerror or err}: {err.filename or ''}".strip(": ")
+    frame = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
+    origin = f" (at {Path(frame.filename).name}:{frame.lineno})" if frame else ""
+    return f"internal error: {type(err).__name__}: {err}{origin}"

@@ -1,0 +1,107 @@
+"""The qkg command line: a thin layer over the pipeline's functions."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from kg.paths import Layout
+
+# Errors that bad input causes: reported in one line, no traceback, non-zero exit.
+EXPECTED = (OSError, ValueError)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"qkg: error: {message}", err=True)
+    sys.exit(code)
+
+
+def _layout(out: Path | None, sources: Path | None, curated: Path | None, ontology: Path | None) -> Layout:
+    layout = Layout.default(out=out)
+    return Layout(sources=sources or layout.sources, curated=curated or layout.curated,
+                  ontology=ontology or layout.ontology, out=layout.out)
+
+
+def _progress():
+    if not sys.stderr.isatty():
+        return None
+    return lambda stage: click.echo(f"\r  {stage} done", nl=False, err=True)
+
+
+def input_options(f):
+    f = click.option("--ontology", type=click.Path(file_okay=False, path_type=Path), help="Ontology and shapes folder.")(f)
+    f = click.option("--curated", type=click.Path(file_okay=False, path_type=Path), help="Curated YAML folder (default data/curated).")(f)
+    f = click.option("--sources", type=click.Path(file_okay=False, path_type=Path), help="Source lists folder (default data/sources).")(f)
+    return f
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qkg")
+def main() -> None:
+    """qkg: the quantization research knowledge graph."""
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write the exports here instead of exports/.")
+@input_options
+def build(out: Path | None, sources: Path | None, curated: Path | None, ontology: Path | None) -> None:
+    """Build the graph from the source lists and curated data, and write every export."""
+    from kg.builder import build_and_export
+    layout = _layout(out, sources, curated, ontology)
+    start = time.perf_counter()
+    try:
+        result = build_and_export(layout, progress=_progress())
+    except Exception as err:  # noqa: BLE001 - every failure becomes one line; see kg.builder.BuildFailed
+        _fail(_message(err))
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    s = result.summary()
+    edges = s["edges"]
+    click.echo(f"qkg build: {s['papers']} papers, {s['methods']} methods, edges: extends {edges['extends']}, "
+               f"compares {edges['compares']}, appliesTo {edges['appliesTo']}, targetsHardware {edges['targetsHardware']}; "
+               f"{s['conflicts']} conflicts ({s['conflicts_unresolved']} unresolved); {s['triples']} triples; "
+               f"{s['unreadable_lines']} unreadable lines; {time.perf_counter() - start:.2f} s -> {layout.out}")
+
+
+@main.command()
+@click.option("--engine", type=click.Choice(["pyshacl", "oxigraph"]), default="pyshacl", show_default=True,
+              help="pyshacl (the reference) or the shapes compiled to SPARQL on Oxigraph (fast).")
+@click.option("--data", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="A Turtle file to validate (default: build the graph).")
+@input_options
+def validate(engine: str, data: Path | None, sources: Path | None, curated: Path | None, ontology: Path | None) -> None:
+    """Validate the graph against ontology/shapes.ttl (SHACL)."""
+    from kg.builder import validate_graph
+    layout = _layout(None, sources, curated, ontology)
+    try:
+        report = validate_graph(layout, engine, data)
+    except Exception as err:  # noqa: BLE001
+        _fail(_message(err))
+    for r in report.results:
+        click.echo(str(r))
+    click.echo(report.summary())
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command("check-curated")
+@input_options
+def check_curated(sources: Path | None, curated: Path | None, ontology: Path | None) -> None:
+    """Load every curated record and resolve every name it uses; print what would stop a build."""
+    from kg.builder import check_inputs
+    layout = _layout(None, sources, curated, ontology)
+    try:
+        counts = check_inputs(layout)
+    except Exception as err:  # noqa: BLE001
+        _fail(_message(err))
+    click.echo("curated data is valid: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+def _message(err: Exception) -> str:
+    from kg.builder import describe_error
+    return describe_error(err)
+
+
+if __name__ == "__main__":
+    main()

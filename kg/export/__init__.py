@@ -1,0 +1,39 @@
+"""Exporters: one small writer per output format; `write_all` stages them all, then moves them into place."""
+
+from __future__ import annotations
+
+import time
+
+import pyoxigraph as ox
+
+from kg.export import rdf, reports
+from kg.export.staging import staged
+
+# Folders whose files only a build writes: stale files there are removed on commit.
+OWNED_FOLDERS = ["reports", "html"]
+
+
+def load_store(build) -> ox.Store:
+    """The built dataset in an in-memory Oxigraph store (named graphs kept)."""
+    store = ox.Store()
+    store.bulk_extend(build.dataset.quads())
+    return store
+
+
+def write_all(build, writers=None, timings: dict | None = None) -> dict:
+    """Write every export of `build` into build.layout.out atomically; returns the build report."""
+    timings = timings if timings is not None else build.timings
+    with staged(build.layout.out) as staging:
+        start = time.perf_counter()
+        triples = rdf.sorted_triples(build.dataset)
+        rdf.write(build.dataset, staging, triples)
+        timings["export_rdf"] = time.perf_counter() - start
+        start = time.perf_counter()
+        report = reports.write(build, staging)
+        timings["export_reports"] = time.perf_counter() - start
+        for name, writer in (writers or {}).items():
+            start = time.perf_counter()
+            writer(build, staging)
+            timings[f"export_{name}"] = time.perf_counter() - start
+        staging.commit(prune=OWNED_FOLDERS)
+    return report

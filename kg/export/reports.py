@@ -1,0 +1,136 @@
+"""Reports: conflicts (JSON and Markdown), the build report, and lineage coverage."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+
+from kg import iri
+from kg.export.staging import Staging
+from kg.methods import Method
+from kg.relations import Edge
+from kg.resolve.conflicts import Conflict
+
+
+def conflict_records(conflicts: list[Conflict]) -> list[dict]:
+    """conflicts.json: one record per conflict, every claim with its file and line."""
+    return [
+        {
+            "id": c.id,
+            "iri": iri.conflict(c.id),
+            "kind": c.kind,
+            "paper": {"iri": iri.paper(c.paper_key), "title": c.title, "title_variants": c.variants, "methods": c.methods},
+            "claims": [{"value": cl.value, "file": cl.file, "line": cl.line} for cl in c.claims],
+            "chosen": c.chosen,
+            "status": c.status,
+            "resolution": c.resolution,
+            "resolved_by": c.resolved_by or None,
+        }
+        for c in conflicts
+    ]
+
+
+def conflicts_markdown(conflicts: list[Conflict]) -> str:
+    lines = ["# Conflicts among the source lists", ""]
+    kinds = Counter(c.kind for c in conflicts)
+    status = Counter(c.status for c in conflicts)
+    lines.append(f"{len(conflicts)} conflicts ({status['resolved']} resolved by curated data, {status['unresolved']} unresolved): "
+                 + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) + ".")
+    lines.append("")
+    for c in conflicts:
+        names = f" — method {', '.join(c.methods)}" if c.methods else ""
+        lines.append(f"## {c.kind}: {c.title}{names}")
+        lines.append("")
+        if len(c.variants) > 1:
+            lines.append("Known as: " + "; ".join(f"“{v}”" for v in c.variants))
+            lines.append("")
+        for cl in c.claims:
+            lines.append(f"- `{cl.where}`: {cl.value}")
+        lines.append("")
+        chosen = f" Value in the graph: **{c.chosen}**." if c.chosen else ""
+        lines.append(f"*{c.status}*: {c.resolution}.{chosen}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def coverage(methods: list[Method], edges: list[Edge], papers) -> dict:
+    """The lineage coverage figures issue #3 asks for, measured on the built graph."""
+    connected = {e.source.name for e in edges} | {e.target.name for e in edges}
+    recent = [m for m in methods if m.year is not None and m.year >= 2017]
+    recent_linked = [m for m in recent if m.name in connected]
+    with_family = [m for m in methods if m.families]
+    with_method = {m.paper.key for m in methods if m.paper is not None}
+    listed_papers = [p for p in papers if p.records]
+    undecided = [p for p in listed_papers if p.key not in with_method and p.role is None]
+    return {
+        "methods": len(methods),
+        "methods_curated": sum(m.curated is not None for m in methods),
+        "methods_from_titles_only": sorted(m.name for m in methods if m.curated is None),
+        "methods_since_2017": len(recent),
+        "methods_since_2017_with_edge": len(recent_linked),
+        "share_since_2017_with_edge": round(len(recent_linked) / len(recent), 4) if recent else 0.0,
+        "methods_since_2017_without_edge": sorted(m.name for m in recent if m.name not in connected),
+        "methods_with_family": len(with_family),
+        "methods_without_family": sorted(m.name for m in methods if not m.families),
+        "methods_with_hardware": sum(bool(m.hardware) for m in methods),
+        "papers": len(listed_papers),
+        "papers_with_method": sum(p.key in with_method for p in listed_papers),
+        "papers_by_role": dict(sorted(Counter(p.role.value for p in listed_papers if p.role is not None).items())),
+        "papers_without_method_or_role": sorted(str(p.title.value) for p in undecided),
+    }
+
+
+def build_report(build) -> dict:
+    """What the build read, skipped and could not read; figures for the summary."""
+    by_file: dict[str, dict] = defaultdict(dict)
+    for file in sorted(build.parsed.layouts):
+        by_file[file] = {"layout": build.parsed.layout_of(file), "entries": sum(build.parsed.layouts[file].values())}
+    return {
+        "summary": build.summary(),
+        "sources": by_file,
+        "unreadable_lines": [{"file": p.file, "line": p.line, "message": p.message, "text": p.text} for p in build.parsed.problems],
+        "skipped_non_papers": [{"file": s.file, "line": s.line, "kind": s.kind, "text": s.text} for s in build.parsed.skipped],
+        "invalid_links": sorted(set(build.dataset.bad_links)),
+        "coverage": coverage(build.methods, build.edges, build.resolution.papers),
+    }
+
+
+def build_report_markdown(report: dict) -> str:
+    s, cov = report["summary"], report["coverage"]
+    lines = ["# Build report", "", "## Summary", ""]
+    for key, value in s.items():
+        lines.append(f"- {key}: {value}")
+    lines += ["", "## Sources", ""]
+    for file, info in report["sources"].items():
+        lines.append(f"- `{file}`: {info['entries']} entries, layout {info['layout']}")
+    lines += ["", "## Lines that could not be read", ""]
+    lines += [f"- `{p['file']}:{p['line']}`: {p['message']}" for p in report["unreadable_lines"]] or ["None."]
+    lines += ["", "## Entries recognised as not papers", ""]
+    lines += [f"- `{x['file']}:{x['line']}` {x['kind']}: {x['text']}" for x in report["skipped_non_papers"]] or ["None."]
+    lines += ["", "## Lineage coverage", ""]
+    lines.append(f"- methods: {cov['methods']} ({cov['methods_curated']} curated)")
+    lines.append(f"- methods since 2017 with an extends/compares edge: {cov['methods_since_2017_with_edge']} of "
+                 f"{cov['methods_since_2017']} ({cov['share_since_2017_with_edge']:.1%})")
+    lines.append(f"- methods with an appliesTo family: {cov['methods_with_family']} of {cov['methods']}")
+    lines.append(f"- methods with a targetsHardware edge: {cov['methods_with_hardware']}")
+    lines.append(f"- papers with a method: {cov['papers_with_method']} of {cov['papers']}; roles: {cov['papers_by_role']}")
+    for title, key in (("Methods since 2017 without an edge", "methods_since_2017_without_edge"),
+                       ("Methods without a family", "methods_without_family"),
+                       ("Papers with neither a method nor a role", "papers_without_method_or_role")):
+        lines += ["", f"### {title}", ""]
+        lines += [f"- {x}" for x in cov[key]] or ["None."]
+    return "\n".join(lines) + "\n"
+
+
+def write(build, staging: Staging) -> dict:
+    """Write reports/conflicts.{json,md} and reports/build-report.{json,md}; returns the build report."""
+    staging.write_text("reports/conflicts.json", _json(conflict_records(build.conflicts)))
+    staging.write_text("reports/conflicts.md", conflicts_markdown(build.conflicts))
+    report = build_report(build)
+    staging.write_text("reports/build-report.json", _json(report))
+    staging.write_text("reports/build-report.md", build_report_markdown(report))
+    return report
+
+
+def _json(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

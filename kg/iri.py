@@ -1,0 +1,96 @@
+"""Namespaces, prefixes and IRI minting: every IRI qkg writes is made here."""
+
+from __future__ import annotations
+
+import re
+
+from kg.parse.text import ascii_fold
+
+ONTOLOGY = "https://w3id.org/qkg/ontology#"
+RESOURCE = "https://w3id.org/qkg/resource/"
+GRAPH = "https://w3id.org/qkg/graph/"
+
+PREFIXES: dict[str, str] = {
+    "qkg": ONTOLOGY,
+    "qkgr": RESOURCE,
+    "qkgc": RESOURCE + "category/",
+    "qkgf": RESOURCE + "family/",
+    "qkgh": RESOURCE + "hardware/",
+    "bibo": "http://purl.org/ontology/bibo/",
+    "cito": "http://purl.org/spar/cito/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "fabio": "http://purl.org/spar/fabio/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "void": "http://rdfs.org/ns/void#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+_KIND_PATHS = {"family": "family/", "hardware": "hardware/", "category": "category/"}
+
+
+def slug(text: str) -> str:
+    """A readable, stable IRI segment: 'QuIP#' -> 'quip-sharp', 'LSQ+' -> 'lsq-plus', 'LLM.int8()' -> 'llm-int8'."""
+    text = ascii_fold(text).lower().replace("#", "-sharp").replace("++", "-plus-plus").replace("+", "-plus")
+    return re.sub(r"[^a-z0-9]+", "-", text.replace("()", "")).strip("-") or "x"
+
+
+def concept_base(kind: str) -> str:
+    return RESOURCE + _KIND_PATHS[kind]
+
+
+def concept(kind: str, local: str) -> str:
+    return concept_base(kind) + local
+
+
+def paper(key: str) -> str:
+    return RESOURCE + "paper/" + key
+
+
+def method(name: str) -> str:
+    return RESOURCE + "method/" + slug(name)
+
+
+def person(key: str) -> str:
+    return RESOURCE + "person/" + key
+
+
+def venue(key: str) -> str:
+    return RESOURCE + "venue/" + slug(key)
+
+
+def source(file: str) -> str:
+    return RESOURCE + "source/" + slug(file.rsplit(".", 1)[0])
+
+
+def record(file: str, line: int) -> str:
+    return RESOURCE + "record/" + slug(file.rsplit(".", 1)[0]) + f"/L{line}"
+
+
+def conflict(conflict_id: str) -> str:
+    return RESOURCE + "conflict/" + "/".join(slug(part) if not re.match(r"^[a-z0-9.-]+$", part) else part for part in conflict_id.split("/"))
+
+
+def relation(source_name: str, kind: str, target_name: str) -> str:
+    return RESOURCE + f"relation/{slug(source_name)}/{kind}/{slug(target_name)}"
+
+
+def rule(name: str) -> str:
+    return RESOURCE + "rule/" + slug(name)
+
+
+def curated_file(path: str) -> str:
+    return RESOURCE + "curated/" + slug(path.rsplit(".", 1)[0])
+
+
+def graph_source(file: str) -> str:
+    return GRAPH + "source/" + slug(file.rsplit(".", 1)[0])
+
+
+GRAPH_CURATED = GRAPH + "curated"
+GRAPH_DERIVED = GRAPH + "derived"
+GRAPH_VOCABULARY = GRAPH + "vocabulary"

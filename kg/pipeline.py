@@ -1,0 +1,101 @@
+"""The whole pipeline: parse -> resolve -> methods and edges -> build -> validate -> export."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg import curated as curated_mod
+from kg.build import Dataset, build_dataset
+from kg.methods import Method, build_methods, method_names_of
+from kg.parse import ParseResult, parse_sources
+from kg.paths import Layout
+from kg.relations import Edge, build_edges, check_lineage
+from kg.resolve import Resolution, resolve
+from kg.resolve.conflicts import Conflict, section_conflict
+from kg.schemes import load_schemes
+from kg.sections import section_categories
+
+
+@dataclass
+class Build:
+    """Everything one build produced, stage by stage, with timings."""
+
+    layout: Layout
+    parsed: ParseResult
+    resolution: Resolution
+    methods: list[Method]
+    edges: list[Edge]
+    conflicts: list[Conflict]
+    dataset: Dataset
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, object]:
+        edges = Counter(e.kind for e in self.edges)
+        method_edges = self._method_edge_counts()
+        return {
+            "papers": len(self.resolution.papers),
+            "methods": len(self.methods),
+            "edges": {"extends": edges["extends"], "compares": edges["compares"], **method_edges},
+            "conflicts": len(self.conflicts),
+            "conflicts_unresolved": sum(c.status == "unresolved" for c in self.conflicts),
+            "triples": len(self.dataset),
+            "unreadable_lines": len(self.parsed.problems),
+        }
+
+    def _method_edge_counts(self) -> dict[str, int]:
+        return {
+            "appliesTo": sum(len(m.families) for m in self.methods),
+            "targetsHardware": sum(len(m.hardware) for m in self.methods),
+        }
+
+
+def run(layout: Layout, extra_sources: list[Path] | None = None, progress=None) -> Build:
+    """Read every input and build the graph in memory (nothing is written)."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = now - clock
+        clock = now
+        if progress:
+            progress(stage)
+
+    parsed = parse_sources(layout.sources, extra_sources or [])
+    lap("parse")
+    curated = curated_mod.load(layout.curated)
+    schemes = load_schemes(layout.ontology)
+    resolution = resolve(parsed.records, curated)
+    lap("resolve")
+    methods = build_methods(resolution.papers, curated, schemes)
+    edges = build_edges(methods, curated)
+    check_lineage(edges)
+    sections = section_categories(parsed.records, curated.sections, schemes["category"])
+    conflicts = list(resolution.conflicts) + _section_conflicts(resolution, methods, sections)
+    by_paper = {p.key: p for p in resolution.papers}
+    for c in conflicts:
+        paper = by_paper.get(c.paper_key)
+        c.methods = method_names_of(paper, methods) if paper else []
+    conflicts.sort(key=lambda c: c.id)
+    lap("methods")
+    dataset = build_dataset(parsed, resolution, methods, edges, conflicts, curated, schemes, sections)
+    lap("build")
+    return Build(layout, parsed, resolution, methods, edges, conflicts, dataset, timings)
+
+
+def _section_conflicts(resolution: Resolution, methods: list[Method], sections) -> list[Conflict]:
+    out = []
+    for paper in resolution.papers:
+        curated_methods = [m for m in methods if m.paper is paper and m.curated is not None]
+        cats = {c for m in curated_methods for c in m.categories}
+        where = curated_methods[0].curated.where if curated_methods else None
+        if paper.role is not None and paper.role.value == "survey":
+            cats, where = {"survey"}, paper.role_source.where if paper.role_source else None
+        c = section_conflict(paper, sections, cats, where)
+        if c is not None:
+            out.append(c)
+    return out

@@ -1,0 +1,33 @@
+"""Map each list entry's section headings and keyword tags onto categories (data/curated/sections.yaml)."""
+
+from __future__ import annotations
+
+from kg.curated import Located
+from kg.model import Record
+from kg.schemes import Scheme
+
+
+def section_categories(records: list[Record], mapping: list[Located], categories: Scheme) -> dict[tuple[str, int], set[str]]:
+    """(file, line) -> the categories its sections and tags imply."""
+    by_heading: dict[tuple[str | None, str], list[str]] = {}
+    by_tag: dict[str, list[str]] = {}
+    for loc in mapping:
+        rec = loc.record
+        for cat in rec.categories:
+            if cat not in categories.labels:
+                raise ValueError(f"{loc.where}: section '{rec.heading or rec.tag}': categories: unknown category '{cat}'")
+        if rec.heading is not None:
+            by_heading[(rec.source, rec.heading.casefold())] = rec.categories
+        else:
+            by_tag[rec.tag.casefold()] = rec.categories
+    out: dict[tuple[str, int], set[str]] = {}
+    for r in records:
+        cats: set[str] = set()
+        for heading in r.sections:
+            key = heading.casefold()
+            cats.update(by_heading.get((r.file, key)) or by_heading.get((None, key)) or [])
+        for tag in r.tags:
+            cats.update(by_tag.get(tag.casefold(), []))
+        if cats:
+            out[(r.file, r.line)] = cats
+    return out
