@@ -52,6 +52,8 @@ class Paper:
     role_source: Located | None = None
     curated: list[Located] = field(default_factory=list)
     rejected_ids: list[Claim] = field(default_factory=list)  # identifiers lists gave it that belong elsewhere
+    garbled: set[tuple[str, int]] = field(default_factory=set)  # entries a curated same_as names as garbled variants
+    merged_by: list[Located] = field(default_factory=list)  # those same_as records
 
     @property
     def title_variants(self) -> list[str]:
@@ -152,9 +154,9 @@ def resolve(records: list[Record], curated: Curated) -> Resolution:
     """Merge records into papers, apply curated corrections, and collect conflicts."""
     venues = VenueTable.from_curated(curated.venues)
     groups = [[records[i] for i in g] for g in cluster(records)]
-    groups = _apply_same_as(groups, curated.papers)
+    groups, garbled = _apply_same_as(groups, curated.papers)
     owner = _identifier_owners(groups, curated.papers)
-    papers = [_make_paper(i, g, owner, venues) for i, g in enumerate(groups)]
+    papers = [_make_paper(i, g, owner, venues, garbled) for i, g in enumerate(groups)]
     papers += _unlisted_papers(curated.papers, venues)
     _apply_paper_records(papers, curated.papers, venues)
     _ensure_unique_keys(papers)
@@ -185,8 +187,13 @@ def _find_group(ref: str, groups: list[list[Record]], loc: Located, require: boo
     return hits[0]
 
 
-def _apply_same_as(groups: list[list[Record]], paper_records: list[Located]) -> list[list[Record]]:
-    """Merge garbled variants into the paper a curated `same_as` names."""
+def _apply_same_as(groups: list[list[Record]], paper_records: list[Located]) -> tuple[list[list[Record]], dict[tuple[str, int], Located]]:
+    """Merge garbled variants into the paper a curated `same_as` names.
+
+    Returns the groups and, for every garbled entry's (file, line), the same_as record that
+    names it: their values stay in the conflicts report but do not vote on canonical values.
+    """
+    garbled: dict[tuple[str, int], Located] = {}
     for loc in paper_records:
         rec: PaperRecord = loc.record
         if rec.same_as is None:
@@ -195,10 +202,14 @@ def _apply_same_as(groups: list[list[Record]], paper_records: list[Located]) -> 
         b = _find_group(rec.same_as, groups, loc)
         if a is None or b is None or a == b:
             continue
+        real = {(r.file, r.line) for r in groups[b]}
+        for r in groups[a]:
+            if (r.file, r.line) not in real:
+                garbled[(r.file, r.line)] = loc
         keep, drop = min(a, b), max(a, b)
         groups[keep] = groups[keep] + groups[drop]
         del groups[drop]
-    return groups
+    return groups, garbled
 
 
 def _identifier_owners(groups: list[list[Record]], paper_records: list[Located]) -> dict[tuple[str, str], int | None]:
@@ -260,7 +271,8 @@ def person_key(p: Person) -> str:
 
 
 def family_sequence(people: list[Person]) -> tuple[str, ...]:
-    return tuple(re.sub(r"[^a-z]", "", ascii_fold(p.family).lower()) for p in people)
+    """Family names compared on their last word: 'v. Baalen' and 'van Baalen' agree."""
+    return tuple(re.sub(r"[^a-z]", "", ascii_fold(p.family.split()[-1] if p.family.split() else "").lower()) for p in people)
 
 
 def authors_fit(record: Record, full: tuple[str, ...]) -> bool:
@@ -307,13 +319,18 @@ def _choose_venue_year(records: list[Record], venues: VenueTable) -> tuple[Value
     return Value(top, venue_records), Value(year, [r for r in year_pool if r.year == year])
 
 
-def _make_paper(index: int, records: list[Record], owner: dict[tuple[str, str], int | None], venues: VenueTable) -> Paper:
+def _make_paper(index: int, records: list[Record], owner: dict[tuple[str, str], int | None], venues: VenueTable,
+                garbled: dict[tuple[str, int], Located] | None = None) -> Paper:
+    garbled = garbled or {}
     records = sorted(records, key=lambda r: (r.file, r.line))
-    venue, year = _choose_venue_year(records, venues)
-    paper = Paper(key="", records=records, title=_choose_title(records), authors=_choose_authors(records),
+    voters = [r for r in records if (r.file, r.line) not in garbled] or records
+    venue, year = _choose_venue_year(voters, venues)
+    paper = Paper(key="", records=records, title=_choose_title(voters), authors=_choose_authors(voters),
                   venue=venue, year=year, arxiv=None, doi=None)
     paper.arxiv = _owned(index, records, "arxiv", owner, paper)
     paper.doi = _owned(index, records, "doi", owner, paper)
+    paper.garbled = {(r.file, r.line) for r in records if (r.file, r.line) in garbled}
+    paper.merged_by = sorted({garbled[k] for k in paper.garbled}, key=lambda loc: loc.where)
     paper.key = paper_key(paper)
     return paper
 

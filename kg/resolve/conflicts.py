@@ -77,7 +77,20 @@ def find_conflicts(papers: list["Paper"], curated: Curated, venues: "VenueTable"
         out += _venue_year_conflicts(p, venues)
         out += _author_conflicts(p)
         out += _arxiv_date_conflicts(p)
+    by_key = {p.key: p for p in papers}
+    for c in out:
+        p = by_key.get(c.paper_key)
+        if c.status == "unresolved" and p is not None and p.merged_by and _only_garbled_dissent(c, p):
+            c.status, c.resolved_by = "resolved", p.merged_by[0].where
+            c.resolution = (f"curated same_as at {c.resolved_by}: the dissenting entries are garbled variants of this paper; "
+                            "their values are not used")
     return sorted(out, key=lambda c: c.id)
+
+
+def _only_garbled_dissent(c: Conflict, p: "Paper") -> bool:
+    """True when the claims of the entries that are not garbled variants all agree."""
+    clean = {cl.value for cl in c.claims if (cl.file, cl.line) not in p.garbled}
+    return len(clean) <= 1
 
 
 def _identifier_conflicts(papers: list["Paper"]) -> list[Conflict]:
@@ -96,7 +109,11 @@ def _identifier_conflicts(papers: list["Paper"]) -> list[Conflict]:
         c.variants = sorted({str(p.title.value) for p in ps})
         others = [p for p in ps if p is not holder]
         fixed = [p for p in others if (getattr(p, kind) is not None and getattr(p, kind).curated) or p.role == Role.unverified]
-        if holder is not None and len(fixed) == len(others):
+        if holder is None and len(fixed) == len(ps):
+            c.status = "resolved"
+            c.resolved_by = ", ".join(sorted({(getattr(p, kind).curated if getattr(p, kind) else p.role_source).where for p in fixed}))
+            c.resolution = f"{ident} belongs to none of these entries; each is corrected or marked unverified at {c.resolved_by}"
+        elif holder is not None and len(fixed) == len(others):
             c.status = "resolved"
             c.resolved_by = ", ".join(sorted({(getattr(p, kind).curated if getattr(p, kind) else p.role_source).where for p in fixed}))
             c.resolution = f"{ident} belongs to '{holder.title.value}'; the other entries are corrected or marked unverified at {c.resolved_by}"

@@ -79,14 +79,14 @@ def same_title(a: str, b: str) -> bool:
     na, nb = norm(a), norm(b)
     if na.replace(" ", "") == nb.replace(" ", ""):
         return True
+    # 'Up or Down? X' and 'AdaRound: X' are one paper; 'PTQ4ViT: X' and 'APQ-ViT: X' are not.
+    ma, mb = method_name(a), method_name(b)
+    if ma and mb and norm(ma).replace(" ", "") != norm(mb).replace(" ", ""):
+        return False
     if len(na.split()) >= 4 and ratio(na, nb) >= 93:
         return True
     ca, cb = core(a), core(b)
-    if ca and cb and ratio(ca, cb) >= 95:
-        # 'Up or Down? X' and 'AdaRound: X' are one paper; 'PTQ4ViT: X' and 'APQ-ViT: X' are not.
-        na_, nb_ = method_name(a), method_name(b)
-        return not (na_ and nb_ and norm(na_) != norm(nb_))
-    return False
+    return bool(ca and cb and ratio(ca, cb) >= 95)
 
 
 def block_keys(title: str) -> set[str]:
