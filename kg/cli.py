@@ -98,6 +98,80 @@ def check_curated(sources: Path | None, curated: Path | None, ontology: Path | N
     click.echo("curated data is valid: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
+def _engine(graph: Path | None, engine: str):
+    """An engine over the built graph, building it first if there is none."""
+    from kg.query import open_engine
+    trig = graph or Layout.default().out / "qkg.trig"
+    if not trig.exists():
+        if graph is not None:
+            _fail(f"no such graph file: {graph}")
+        from kg.builder import build_and_export
+        click.echo("qkg: no built graph yet; building it first", err=True)
+        build_and_export(Layout.default())
+    return open_engine(engine, trig)
+
+
+graph_option = click.option("--graph", type=click.Path(dir_okay=False, path_type=Path),
+                            help="The TriG dataset to query (default exports/qkg.trig; built first if missing).")
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--name", "name", help="Run a query of the library by name (see --list).")
+@click.option("--list", "list_", is_flag=True, help="List the library's queries with their titles.")
+@click.option("--param", "params", multiple=True, metavar="VAR=VALUE", help="Bind a parameter of a library query, e.g. name=GPTQ.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
+@graph_option
+def query(query: str | None, name: str | None, list_: bool, params: tuple[str, ...], fmt: str, engine: str, graph: Path | None) -> None:
+    """Run SPARQL: QUERY is inline SPARQL or a .rq file; --name runs a library query."""
+    from kg.query import QueryError, library, render, resolve_query
+    lib = library()
+    if list_:
+        width = max(len(n) for n in lib)
+        for q in lib.values():
+            params_note = f"  [{', '.join(f'{k}={v}' for k, v in q.params.items())}]" if q.params else ""
+            click.echo(f"{q.name.ljust(width)}  {q.title}{params_note}")
+        return
+    try:
+        text, bindings = resolve_query(query, name, lib)
+        for item in params:
+            var, sep, value = item.partition("=")
+            if not sep or not var.strip():
+                raise QueryError(f"--param wants VAR=VALUE, not '{item}'")
+            bindings[var.strip().lstrip("?")] = value
+        result = _engine(graph, engine).run(text, bindings)
+    except QueryError as err:
+        _fail(str(err))
+    except Exception as err:  # noqa: BLE001
+        _fail(_message(err))
+    click.echo(render(result, fmt).rstrip("\r\n"))
+
+
+@main.command()
+@click.argument("method")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write an interactive HTML view here.")
+@graph_option
+def lineage(method: str, html_path: Path | None, graph: Path | None) -> None:
+    """Print a method's ancestors (extends+) and descendants, with years, as trees."""
+    from kg.lineage import LineageGraph, UnknownMethod
+    try:
+        lg = LineageGraph.from_engine(_engine(graph, "oxigraph"))
+        iri = lg.find(method)
+    except UnknownMethod as err:
+        _fail(str(err))
+    except Exception as err:  # noqa: BLE001
+        _fail(_message(err))
+    click.echo(lg.render(iri))
+    if html_path is not None:
+        from kg.export.html import write_lineage_page
+        try:
+            write_lineage_page(lg, iri, html_path)
+        except Exception as err:  # noqa: BLE001
+            _fail(_message(err))
+        click.echo(f"wrote {html_path}")
+
+
 def _message(err: Exception) -> str:
     from kg.builder import describe_error
     return describe_error(err)

@@ -12,7 +12,12 @@ GRAPH = "https://w3id.org/qkg/graph/"
 
 PREFIXES: dict[str, str] = {
     "qkg": ONTOLOGY,
-    "qkgr": RESOURCE,
+    # One prefix per kind of resource, so Turtle writes qkgm:qdrop rather than an escaped qkgr:method\/qdrop.
+    "qkgm": RESOURCE + "method/",
+    "qkgp": RESOURCE + "paper/",
+    "qkga": RESOURCE + "person/",
+    "qkgv": RESOURCE + "venue/",
+    "qkgl": RESOURCE + "source/",
     "qkgc": RESOURCE + "category/",
     "qkgf": RESOURCE + "family/",
     "qkgh": RESOURCE + "hardware/",

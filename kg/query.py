@@ -15,25 +15,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import iri
 from kg.paths import QUERY_LIBRARY
 
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_ENGINE = "oxigraph"  # chosen by measurement: see README "Two engines, one answer"
-PREFIXES = {
-    "qkg": "https://w3id.org/qkg/ontology#",
-    "qkgr": "https://w3id.org/qkg/resource/",
-    "qkgc": "https://w3id.org/qkg/resource/category/",
-    "qkgf": "https://w3id.org/qkg/resource/family/",
-    "qkgh": "https://w3id.org/qkg/resource/hardware/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "fabio": "http://purl.org/spar/fabio/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+# Prefixes every query may use without declaring them: the export's own.
+PREFIXES = {**iri.PREFIXES, "qkgr": iri.RESOURCE}
 
 
 class QueryError(Exception):
@@ -303,7 +291,7 @@ def _short(term) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, ns in PREFIXES.items():
+        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):  # the longest namespace wins
             if term.value.startswith(ns):
                 return f"{prefix}:{term.value[len(ns):]}"
         return f"<{term.value}>"
@@ -329,7 +317,7 @@ def to_table(result: Result) -> str:
 def render(result: Result, fmt: str) -> str:
     """The result as text in `fmt` (table, csv, tsv, json); graphs are always Turtle."""
     if result.kind == "graph":
-        return ox.serialize(sorted(result.triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode()
+        return ox.serialize(sorted(result.triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=iri.PREFIXES).decode()
     if fmt == "json":
         return to_json(result)
     if result.kind == "ask":
