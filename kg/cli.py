@@ -172,6 +172,26 @@ def lineage(method: str, html_path: Path | None, graph: Path | None) -> None:
         click.echo(f"wrote {html_path}")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; the default serves this machine only.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds a query may run.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1), help="Rows an answer holds at most.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32), help="Queries answered at once.")
+@click.option("--verbose", is_flag=True, help="Log every request.")
+@graph_option
+def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, verbose: bool, graph: Path | None) -> None:
+    """Serve the graph read-only at /sparql (SPARQL 1.1 Protocol), a query page at /, the views at /graph/."""
+    from kg.serve import Settings
+    from kg.serve import serve as run_server
+    trig = _engine(graph, "oxigraph") and (graph or Layout.default().out / "qkg.trig")
+    settings = Settings(trig=trig, html_root=trig.parent / "html", timeout=timeout, max_rows=max_rows, workers=workers)
+    try:
+        run_server(settings, host, port, verbose)
+    except OSError as err:
+        _fail(f"cannot serve on {host}:{port}: {err.strerror or err}")
+
+
 def _message(err: Exception) -> str:
     from kg.builder import describe_error
     return describe_error(err)

@@ -106,8 +106,8 @@ class OxigraphEngine:
 
     def run(self, text: str, bindings: dict[str, str] | None = None, limit: int | None = None) -> Result:
         answer = self.raw(text, bindings)
-        if isinstance(answer, bool):
-            return Result("ask", boolean=answer)
+        if isinstance(answer, (bool, ox.QueryBoolean)):
+            return Result("ask", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
             rows, truncated = [], False
@@ -270,6 +270,39 @@ def to_json(result: Result) -> str:
                     b[var]["datatype"] = term.datatype.value
         bindings.append(b)
     return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False)
+
+
+def to_xml(result: Result) -> str:
+    """SPARQL Query Results XML."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
+    out.append("</head>")
+    if result.kind == "ask":
+        out.append(f"<boolean>{'true' if result.boolean else 'false'}</boolean>")
+    else:
+        out.append("<results>")
+        for row in result.rows:
+            out.append("<result>")
+            for var, term in row.items():
+                if term is None:
+                    continue
+                if isinstance(term, ox.NamedNode):
+                    inner = f"<uri>{escape(term.value)}</uri>"
+                elif isinstance(term, ox.BlankNode):
+                    inner = f"<bnode>{escape(term.value)}</bnode>"
+                elif term.language:
+                    inner = f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+                elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+                    inner = f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+                else:
+                    inner = f"<literal>{escape(term.value)}</literal>"
+                out.append(f"<binding name={quoteattr(var)}>{inner}</binding>")
+            out.append("</result>")
+        out.append("</results>")
+    out.append("</sparql>")
+    return "\n".join(out) + "\n"
 
 
 def to_csv(result: Result, delimiter: str = ",") -> str:
