@@ -20,7 +20,10 @@ class BuildFailed(Exception):
     """The graph violates ontology/shapes.ttl: nothing is written."""
 
 
-EXPORT_WRITERS: dict = {}  # name -> writer(build, staging); later exporters register here
+def _writers() -> dict:
+    """name -> writer(build, staging), for every export beyond RDF and reports."""
+    from kg.export import html
+    return {"html": html.write}
 
 
 def build_and_export(layout: Layout, progress=None) -> Build:
@@ -34,7 +37,7 @@ def build_and_export(layout: Layout, progress=None) -> Build:
         more = f" (and {len(report.violations) - 5} more)" if len(report.violations) > 5 else ""
         raise BuildFailed(f"the graph violates ontology/shapes.ttl, no export written: {shown}{more}")
     build.warnings = report.warnings  # type: ignore[attr-defined]
-    write_all(build, EXPORT_WRITERS)
+    write_all(build, _writers())
     if progress:
         progress("export")
     return build
