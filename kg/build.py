@@ -7,11 +7,10 @@ stands in exactly one graph, so the union (qkg.ttl) and the TriG hold the same t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
-import pyoxigraph as ox
+import re
 
 from kg import iri
 from kg.curated import Curated
@@ -29,60 +28,68 @@ XSD = P["xsd"]
 
 
 @lru_cache(maxsize=None)
-def N(value: str) -> ox.NamedNode:
-    """A NamedNode, cached: the same IRIs recur across many triples."""
-    return ox.NamedNode(value)
+def N(value: str) -> str:
+    """An IRI term in N-Triples form. qkg mints its IRIs from safe characters; outside URLs go through link()."""
+    return f"<{value}>"
 
 
-def Q(name: str) -> ox.NamedNode:
+def Q(name: str) -> str:
     return N(iri.ONTOLOGY + name)
 
 
-def T(prefix: str, name: str) -> ox.NamedNode:
+def T(prefix: str, name: str) -> str:
     return N(P[prefix] + name)
 
 
 RDF_TYPE = T("rdf", "type")
 LABEL = T("rdfs", "label")
-STR = N(XSD + "string")
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def lit(value: object, datatype: str | None = None) -> ox.Literal:
+def lit(value: object, datatype: str | None = None, language: str | None = None) -> str:
+    """A literal in N-Triples form: strings plain, ints xsd:integer, bools xsd:boolean, or the datatype given."""
     if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=N(XSD + "boolean"))
+        return f'"{"true" if value else "false"}"^^<{XSD}boolean>'
     if isinstance(value, int) and datatype is None:
-        return ox.Literal(str(value), datatype=N(XSD + "integer"))
-    if datatype:
-        return ox.Literal(str(value), datatype=N(XSD + datatype))
-    return ox.Literal(str(value))
+        return f'"{value}"^^<{XSD}integer>'
+    text = f'"{str(value).translate(_ESCAPES)}"'
+    if language:
+        return f"{text}@{language}"
+    return f"{text}^^<{XSD}{datatype}>" if datatype else text
+
+
+# Characters an IRIREF may not hold (RFC 3987 as N-Triples restricts it); a URL with one is reported, not written.
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 @dataclass
 class Dataset:
-    """Triples and the one named graph each belongs to (first writer wins, in build order)."""
+    """Triples in N-Triples form and the one named graph each belongs to (first writer wins, in build order)."""
 
-    graph_of: dict[ox.Triple, ox.NamedNode] = field(default_factory=dict)
+    graph_of: dict[str, str] = field(default_factory=dict)  # "<s> <p> o" -> "<graph>"
     bad_links: list[str] = field(default_factory=list)
 
-    def add(self, s: ox.NamedNode, p: ox.NamedNode, o, graph: str) -> None:
-        triple = ox.Triple(s, p, o)
-        if triple not in self.graph_of:
-            self.graph_of[triple] = N(graph)
+    def add(self, s: str, p: str, o: str, graph: str) -> None:
+        self.graph_of.setdefault(f"{s} {p} {o}", N(graph))
 
-    def link(self, s: ox.NamedNode, p: ox.NamedNode, url: str, graph: str) -> None:
-        """Add an external URL as an IRI; one that is not a valid IRI is reported, not written."""
-        try:
-            node = ox.NamedNode(url)
-        except ValueError:
+    def link(self, s: str, p: str, url: str, graph: str) -> None:
+        """Add an outside URL as an IRI; one that is not a valid absolute IRI is reported, not written."""
+        if _BAD_IRI.search(url) or not _SCHEME.match(url):
             self.bad_links.append(url)
             return
-        self.add(s, p, node, graph)
+        self.add(s, p, N(url), graph)
 
-    def quads(self) -> list[ox.Quad]:
-        """Every quad, sorted by graph, subject, predicate, object: the output order of every export."""
-        quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t, g in self.graph_of.items()]
-        quads.sort(key=str)
-        return quads
+    @cached_property
+    def nquads(self) -> bytes:
+        """Every quad as N-Quads, sorted by graph, then subject, predicate, object: the order of every export."""
+        ordered = sorted(self.graph_of.items(), key=lambda item: (item[1], item[0]))
+        return "".join(f"{t} {g} .\n" for t, g in ordered).encode("utf-8")
+
+    @cached_property
+    def ntriples(self) -> bytes:
+        """The union graph as N-Triples, sorted by subject, predicate, object."""
+        return "".join(f"{t} .\n" for t in sorted(self.graph_of)).encode("utf-8")
 
     def __len__(self) -> int:
         return len(self.graph_of)
@@ -120,11 +127,11 @@ def _vocabulary(ds: Dataset, schemes: dict[str, Scheme]) -> None:
     classes = {"family": "ModelFamily", "hardware": "HardwareTarget", "category": "Category"}
     for kind, scheme in schemes.items():
         for quad in scheme.quads:
-            ds.add(quad.subject, quad.predicate, quad.object, iri.GRAPH_CURATED)
+            ds.add(str(quad.subject), str(quad.predicate), str(quad.object), iri.GRAPH_CURATED)
         for local, label in scheme.labels.items():
             node = N(iri.concept(kind, local))
             ds.add(node, RDF_TYPE, Q(classes[kind]), iri.GRAPH_CURATED)
-            ds.add(node, LABEL, ox.Literal(label, language="en"), iri.GRAPH_CURATED)
+            ds.add(node, LABEL, lit(label, language="en"), iri.GRAPH_CURATED)
 
 
 def _venues(ds: Dataset, resolution: Resolution) -> None:
@@ -174,10 +181,8 @@ def _source_record(ds: Dataset, r: Record, paper_key: str | None) -> None:
     node = N(iri.record(r.file, r.line))
     ds.add(node, RDF_TYPE, Q("SourceRecord"), g)
     ds.add(node, LABEL, lit(f"{r.file}:{r.line}"), g)
-    ds.add(node, Q("inList"), N(iri.source(r.file)), g)
-    ds.add(node, T("prov", "wasQuotedFrom"), N(iri.source(r.file)), g)
+    ds.add(node, Q("inList"), N(iri.source(r.file)), g)  # a sub-property of prov:wasQuotedFrom
     ds.add(node, Q("line"), lit(r.line), g)
-    ds.add(node, Q("layout"), lit(r.layout), g)
     ds.add(node, Q("claimedTitle"), lit(r.title), g)
     if r.authors:
         ds.add(node, Q("claimedAuthors"), lit(", ".join(a.display for a in r.authors) + (", et al." if r.authors_truncated else "")), g)
@@ -195,7 +200,7 @@ def _source_record(ds: Dataset, r: Record, paper_key: str | None) -> None:
         ds.add(node, Q("describes"), N(iri.paper(paper_key)), g)
 
 
-def _person(ds: Dataset, person: Person, graph: str) -> ox.NamedNode:
+def _person(ds: Dataset, person: Person, graph: str) -> str:
     node = N(iri.person(person_key(person) or "unknown"))
     ds.add(node, RDF_TYPE, T("foaf", "Person"), graph)
     ds.add(node, T("foaf", "name"), lit(person.display), graph)
@@ -235,7 +240,8 @@ def _paper(ds: Dataset, paper: Paper, section_categories: dict[tuple[str, int], 
         ds.link(node, T("foaf", "page"), f"https://doi.org/{paper.doi.value}", g)
     if paper.role is not None:
         ds.add(node, Q("role"), lit(paper.role.value), iri.GRAPH_CURATED)
-    ds.add(node, Q("listed"), lit(paper.listed), iri.GRAPH_CURATED if not paper.listed else first_graph)
+    if not paper.listed:  # absent means the lists carry it
+        ds.add(node, Q("listed"), lit(False), iri.GRAPH_CURATED)
     for r in paper.records:
         g = iri.graph_source(r.file)
         ds.add(node, Q("listedIn"), N(iri.source(r.file)), g)
@@ -256,7 +262,8 @@ def _method(ds: Dataset, m: Method) -> None:
     ds.add(node, T("skos", "prefLabel"), lit(m.name), g)
     for alias in m.aliases:
         ds.add(node, T("skos", "altLabel"), lit(alias), g)
-    ds.add(node, Q("listed"), lit(m.listed), g)
+    if not m.listed:
+        ds.add(node, Q("listed"), lit(False), g)
     if m.paper is not None:
         ds.add(node, Q("introducedIn"), N(iri.paper(m.paper.key)), g)
     if m.curated is None:
@@ -290,7 +297,6 @@ def _edge(ds: Dataset, e: Edge) -> None:
         ds.add(node, Q("evidenceLocation"), lit(e.where), g)
     if e.curated:
         ds.add(node, Q("curatedAt"), lit(e.curated.where), g)
-        ds.add(node, T("prov", "wasDerivedFrom"), N(iri.curated_file(e.curated.file)), g)
     else:
         ds.add(node, T("prov", "wasGeneratedBy"), N(iri.rule(e.rule.name)), g)  # type: ignore[union-attr]
 
@@ -325,5 +331,3 @@ def _conflict(ds: Dataset, c: Conflict) -> None:
             ds.add(cnode, Q("atRecord"), N(iri.record(claim.file, claim.line)), g)
 
 
-def iter_triples(ds: Dataset) -> Iterable[ox.Triple]:
-    return ds.graph_of.keys()

@@ -20,14 +20,14 @@ class BuildFailed(Exception):
     """The graph violates ontology/shapes.ttl: nothing is written."""
 
 
-def _writers() -> dict:
+def _writers(html: bool = True) -> dict:
     """name -> writer(build, staging), for every export beyond RDF and reports."""
-    from kg.export import html
-    return {"html": html.write}
+    from kg.export import html as html_views
+    return {"html": html_views.write} if html else {}
 
 
-def build_and_export(layout: Layout, progress=None) -> Build:
-    """Build, validate (refusing a graph with violations) and write every export."""
+def build_and_export(layout: Layout, progress=None, html: bool = True) -> Build:
+    """Build, validate (refusing a graph with violations) and write every export (HTML views unless html=False)."""
     build = run(layout, progress=progress)
     start = time.perf_counter()
     report = validate_store(load_store(build), layout.ontology / "shapes.ttl")
@@ -37,7 +37,9 @@ def build_and_export(layout: Layout, progress=None) -> Build:
         more = f" (and {len(report.violations) - 5} more)" if len(report.violations) > 5 else ""
         raise BuildFailed(f"the graph violates ontology/shapes.ttl, no export written: {shown}{more}")
     build.warnings = report.warnings  # type: ignore[attr-defined]
-    write_all(build, _writers())
+    if progress:
+        progress("validate")
+    write_all(build, _writers(html))
     if progress:
         progress("export")
     return build
@@ -50,14 +52,11 @@ def validate_graph(layout: Layout, engine: str, data: Path | None) -> Report:
         if data is None:
             import tempfile
 
-            import pyoxigraph as ox
-
-            from kg.export.rdf import sorted_triples
             build = run(layout)
             with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / "graph.ttl"
-                ox.serialize(sorted_triples(build.dataset), str(path), format=ox.RdfFormat.TURTLE)
-                return validate_pyshacl(path, shapes)
+                path = Path(tmp) / "graph.nt"
+                path.write_bytes(build.dataset.ntriples)
+                return validate_pyshacl(path, shapes, fmt="nt")
         return validate_pyshacl(data, shapes)
     if data is None:
         return validate_store(load_store(run(layout)), shapes)

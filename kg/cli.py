@@ -46,14 +46,15 @@ def main() -> None:
 
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write the exports here instead of exports/.")
+@click.option("--html/--no-html", default=True, show_default=True, help="Write the interactive HTML views.")
 @input_options
-def build(out: Path | None, sources: Path | None, curated: Path | None, ontology: Path | None) -> None:
+def build(out: Path | None, html: bool, sources: Path | None, curated: Path | None, ontology: Path | None) -> None:
     """Build the graph from the source lists and curated data, and write every export."""
     from kg.builder import build_and_export
     layout = _layout(out, sources, curated, ontology)
     start = time.perf_counter()
     try:
-        result = build_and_export(layout, progress=_progress())
+        result = build_and_export(layout, progress=_progress(), html=html)
     except Exception as err:  # noqa: BLE001 - every failure becomes one line; see kg.builder.BuildFailed
         _fail(_message(err))
     if sys.stderr.isatty():

@@ -210,13 +210,20 @@ def _label(kind: type[_Strict], data: Any) -> str:
     return f"{kind.__name__.removesuffix('Record').lower()} record"
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_file(path: Path, model: type[_Strict], base: Path) -> list[Located]:
     """Every record of one YAML file (a list of mappings) through `model`."""
     name = path.relative_to(base.parent).as_posix() if base in path.parents else path.as_posix()
     try:
         text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = _Loader(text)  # libyaml when available: 10x faster on large files
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark else 0

@@ -8,7 +8,7 @@ from rapidfuzz import process
 
 from kg import iri
 from kg.curated import Curated, Located, MethodRecord, Role, name_key
-from kg.resolve import Paper, ResolveError, find_paper
+from kg.resolve import Paper, PaperIndex, ResolveError
 from kg.resolve import titles as tt
 from kg.schemes import Scheme
 
@@ -52,11 +52,18 @@ class MethodIndex:
     """Look methods up by name or alias, case-insensitively."""
 
     def __init__(self, methods: list[Method]):
-        self.methods = methods
+        self.methods = list(methods)
         self._by_key: dict[str, Method] = {}
         for m in methods:
-            for n in (m.name, *m.aliases):
-                self._by_key.setdefault(name_key(n), m)
+            self._index(m)
+
+    def _index(self, m: Method) -> None:
+        for n in (m.name, *m.aliases):
+            self._by_key.setdefault(name_key(n), m)
+
+    def add(self, m: Method) -> None:
+        self.methods.append(m)
+        self._index(m)
 
     def get(self, name: str) -> Method | None:
         return self._by_key.get(name_key(name))
@@ -78,6 +85,7 @@ def build_methods(papers: list[Paper], curated: Curated, schemes: dict[str, Sche
     """Curated methods linked to their papers, plus one method per remaining title-named paper."""
     methods: list[Method] = []
     papers_with_method: set[str] = set()
+    paper_index = PaperIndex(papers)
     for loc in curated.methods:
         rec: MethodRecord = loc.record
         _check_ids(loc, "categories", rec.categories, schemes["category"])
@@ -86,7 +94,7 @@ def build_methods(papers: list[Paper], curated: Curated, schemes: dict[str, Sche
         paper = None
         if rec.paper is not None:
             try:
-                paper = find_paper(rec.paper, papers)
+                paper = paper_index.find(rec.paper)
             except ResolveError as err:
                 raise MethodError(f"{loc.where}: method '{rec.name}': {err}") from None
             if paper is None:
@@ -109,7 +117,7 @@ def build_methods(papers: list[Paper], curated: Curated, schemes: dict[str, Sche
             continue  # a curated method owns this name; two papers must not share one method
         method = Method(name=name, paper=paper, aliases=sorted({n for n in names if n != name}))
         methods.append(method)
-        index = MethodIndex(methods)
+        index.add(method)
     _check_slugs(methods)
     return sorted(methods, key=lambda m: iri.slug(m.name))
 
@@ -124,9 +132,13 @@ def _check_slugs(methods: list[Method]) -> None:
         seen[s] = m
 
 
-def method_names_of(paper: Paper, methods: list[Method]) -> list[str]:
-    """Every name a paper's methods are known by."""
-    return sorted({n for m in methods if m.paper is paper for n in (m.name, *m.aliases)})
+def methods_by_paper(methods: list[Method]) -> dict[str, list[Method]]:
+    """paper key -> the methods it introduced."""
+    out: dict[str, list[Method]] = {}
+    for m in methods:
+        if m.paper is not None:
+            out.setdefault(m.paper.key, []).append(m)
+    return out
 
 
 def title_rule_name(title: str) -> str | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kg import curated as curated_mod
 from kg.build import Dataset, build_dataset
-from kg.methods import Method, build_methods, method_names_of
+from kg.methods import Method, build_methods, methods_by_paper
 from kg.parse import ParseResult, parse_sources
 from kg.paths import Layout
 from kg.relations import Edge, build_edges, check_lineage
@@ -75,11 +75,10 @@ def run(layout: Layout, extra_sources: list[Path] | None = None, progress=None) 
     edges = build_edges(methods, curated)
     check_lineage(edges)
     sections = section_categories(parsed.records, curated.sections, schemes["category"])
-    conflicts = list(resolution.conflicts) + _section_conflicts(resolution, methods, sections)
-    by_paper = {p.key: p for p in resolution.papers}
+    of_paper = methods_by_paper(methods)
+    conflicts = list(resolution.conflicts) + _section_conflicts(resolution, of_paper, sections)
     for c in conflicts:
-        paper = by_paper.get(c.paper_key)
-        c.methods = method_names_of(paper, methods) if paper else []
+        c.methods = sorted({n for m in of_paper.get(c.paper_key, []) for n in (m.name, *m.aliases)})
     conflicts.sort(key=lambda c: c.id)
     lap("methods")
     dataset = build_dataset(parsed, resolution, methods, edges, conflicts, curated, schemes, sections)
@@ -87,10 +86,10 @@ def run(layout: Layout, extra_sources: list[Path] | None = None, progress=None) 
     return Build(layout, parsed, resolution, methods, edges, conflicts, dataset, timings)
 
 
-def _section_conflicts(resolution: Resolution, methods: list[Method], sections) -> list[Conflict]:
+def _section_conflicts(resolution: Resolution, of_paper: dict[str, list[Method]], sections) -> list[Conflict]:
     out = []
     for paper in resolution.papers:
-        curated_methods = [m for m in methods if m.paper is paper and m.curated is not None]
+        curated_methods = [m for m in of_paper.get(paper.key, []) if m.curated is not None]
         cats = {c for m in curated_methods for c in m.categories}
         where = curated_methods[0].curated.where if curated_methods else None
         if paper.role is not None and paper.role.value == "survey":

@@ -18,7 +18,7 @@ from tests.conftest import ROOT
 
 def test_turtle_round_trips_to_the_same_graph(built):
     build, out = built
-    expected = rdflib.Graph().parse(data=ox.serialize(list(build.dataset.graph_of), format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+    expected = rdflib.Graph().parse(data=build.dataset.ntriples.decode(), format="nt")
     parsed = rdflib.Graph().parse(out / "qkg.ttl", format="turtle")
     assert len(parsed) == len(build.dataset)
     assert isomorphic(parsed, expected)

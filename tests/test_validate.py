@@ -34,6 +34,7 @@ BROKEN = {
                        f"<http://www.w3.org/2000/01/rdf-schema#label> \"X\" ; <{Q}introducedIn> <{R}paper/new> .\n"
                        f"<{R}paper/new> a <{Q}Paper> ; <http://purl.org/spar/fabio/hasPublicationYear> \"2030\"^^<http://www.w3.org/2001/XMLSchema#gYear> .",
     "dangling end": f"<{R}method/qdrop> <{Q}compares> <{R}method/nowhere> .",
+    "edge without evidence": f"<{R}method/gptq> <{Q}compares> <{R}method/qdrop> .",
     "two titles": f"<{R}paper/arxiv-2203.05740> <http://purl.org/dc/terms/title> \"Another title\" .",
     "bad role": f"<{R}paper/arxiv-2203.05740> <{Q}role> \"poster\" .",
     "bad arxiv": f"<{R}paper/arxiv-2203.05740> <{Q}arxivId> \"2203.05740v2\" .",

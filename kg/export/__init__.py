@@ -16,7 +16,7 @@ OWNED_FOLDERS = ["reports", "html"]
 def load_store(build) -> ox.Store:
     """The built dataset in an in-memory Oxigraph store (named graphs kept)."""
     store = ox.Store()
-    store.bulk_extend(build.dataset.quads())
+    store.bulk_load(build.dataset.nquads, format=ox.RdfFormat.N_QUADS)
     return store
 
 
@@ -25,8 +25,7 @@ def write_all(build, writers=None, timings: dict | None = None) -> dict:
     timings = timings if timings is not None else build.timings
     with staged(build.layout.out) as staging:
         start = time.perf_counter()
-        triples = rdf.sorted_triples(build.dataset)
-        rdf.write(build.dataset, staging, triples)
+        rdf.write(build.dataset, staging)
         timings["export_rdf"] = time.perf_counter() - start
         start = time.perf_counter()
         report = reports.write(build, staging)

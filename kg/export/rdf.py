@@ -1,4 +1,9 @@
-"""RDF exports: qkg.ttl, qkg.nt, qkg.jsonld (the union graph) and qkg.trig (one named graph per origin)."""
+"""RDF exports: qkg.nt, qkg.ttl, qkg.jsonld (the union graph) and qkg.trig (one named graph per origin).
+
+The build holds every triple as a sorted N-Triples line, so qkg.nt is written as it is and the
+other formats stream those lines through Oxigraph's serialisers in the same order: two builds on
+the same inputs give byte-identical files.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +13,16 @@ from kg import iri
 from kg.build import Dataset
 from kg.export.staging import Staging
 
-FILES = {"qkg.ttl": ox.RdfFormat.TURTLE, "qkg.nt": ox.RdfFormat.N_TRIPLES, "qkg.jsonld": ox.RdfFormat.JSON_LD}
+PREFIXES = dict(sorted(iri.PREFIXES.items()))
 
 
-def sorted_triples(ds: Dataset) -> list[ox.Triple]:
-    """The union graph, sorted so that output is byte-identical for identical input."""
-    return sorted(ds.graph_of.keys(), key=str)
-
-
-def write(ds: Dataset, staging: Staging, triples: list[ox.Triple] | None = None) -> None:
+def write(ds: Dataset, staging: Staging) -> None:
     """Write the four RDF files into the staging folder."""
-    triples = triples if triples is not None else sorted_triples(ds)
-    prefixes = dict(sorted(iri.PREFIXES.items()))
-    for name, fmt in FILES.items():
-        data = ox.serialize(triples, format=fmt, prefixes=prefixes if fmt is not ox.RdfFormat.N_TRIPLES else None)
-        staging.write_bytes(name, data)
-    staging.write_bytes("qkg.trig", ox.serialize(ds.quads(), format=ox.RdfFormat.TRIG, prefixes=prefixes))
+    staging.write_bytes("qkg.nt", ds.ntriples)
+    for name, fmt, source, source_fmt in (
+        ("qkg.ttl", ox.RdfFormat.TURTLE, ds.ntriples, ox.RdfFormat.N_TRIPLES),
+        ("qkg.jsonld", ox.RdfFormat.JSON_LD, ds.ntriples, ox.RdfFormat.N_TRIPLES),
+        ("qkg.trig", ox.RdfFormat.TRIG, ds.nquads, ox.RdfFormat.N_QUADS),
+    ):
+        with open(staging.path(name), "wb") as out:
+            ox.serialize(ox.parse(source, format=source_fmt), out, format=fmt, prefixes=PREFIXES)

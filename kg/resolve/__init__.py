@@ -156,7 +156,11 @@ def resolve(records: list[Record], curated: Curated) -> Resolution:
     groups = [[records[i] for i in g] for g in cluster(records)]
     groups, garbled = _apply_same_as(groups, curated.papers)
     owner = _identifier_owners(groups, curated.papers)
-    papers = [_make_paper(i, g, owner, venues, garbled) for i, g in enumerate(groups)]
+    owned: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for ident, holder in sorted(owner.items()):
+        if holder is not None:
+            owned[holder].append(ident)
+    papers = [_make_paper(i, g, owned.get(i, []), venues, garbled) for i, g in enumerate(groups)]
     papers += _unlisted_papers(curated.papers, venues)
     _apply_paper_records(papers, curated.papers, venues)
     _ensure_unique_keys(papers)
@@ -319,7 +323,7 @@ def _choose_venue_year(records: list[Record], venues: VenueTable) -> tuple[Value
     return Value(top, venue_records), Value(year, [r for r in year_pool if r.year == year])
 
 
-def _make_paper(index: int, records: list[Record], owner: dict[tuple[str, str], int | None], venues: VenueTable,
+def _make_paper(index: int, records: list[Record], owned: list[tuple[str, str]], venues: VenueTable,
                 garbled: dict[tuple[str, int], Located] | None = None) -> Paper:
     garbled = garbled or {}
     records = sorted(records, key=lambda r: (r.file, r.line))
@@ -327,26 +331,26 @@ def _make_paper(index: int, records: list[Record], owner: dict[tuple[str, str], 
     venue, year = _choose_venue_year(voters, venues)
     paper = Paper(key="", records=records, title=_choose_title(voters), authors=_choose_authors(voters),
                   venue=venue, year=year, arxiv=None, doi=None)
-    paper.arxiv = _owned(index, records, "arxiv", owner, paper)
-    paper.doi = _owned(index, records, "doi", owner, paper)
+    paper.arxiv = _owned(records, "arxiv", owned, paper)
+    paper.doi = _owned(records, "doi", owned, paper)
     paper.garbled = {(r.file, r.line) for r in records if (r.file, r.line) in garbled}
     paper.merged_by = sorted({garbled[k] for k in paper.garbled}, key=lambda loc: loc.where)
     paper.key = paper_key(paper)
     return paper
 
 
-def _owned(index: int, records: list[Record], kind: str, owner, paper: Paper) -> Value | None:
+def _owned(records: list[Record], kind: str, owned: list[tuple[str, str]], paper: Paper) -> Value | None:
     """The identifier of `kind` that this group owns; ids its records give that belong elsewhere are rejected."""
+    mine = {ident for k, ident in owned if k == kind}
     chosen: Value | None = None
     for ident, _ in Counter(getattr(r, kind) for r in records if getattr(r, kind)).most_common():
         supporting = [r for r in records if getattr(r, kind) == ident]
-        if owner.get((kind, ident)) == index and chosen is None:
+        if ident in mine and chosen is None:
             chosen = Value(ident, supporting)
         else:
             paper.rejected_ids += [Claim(f"{kind}:{ident}", r.file, r.line) for r in supporting]
-    for (k, ident), holder in owner.items():
-        if k == kind and holder == index and chosen is None:
-            chosen = Value(ident, [])  # given by a curated correction, applied later with its source
+    if chosen is None and mine:
+        chosen = Value(sorted(mine)[0], [])  # given by a curated correction, applied later with its source
     return chosen
 
 
@@ -382,30 +386,64 @@ def _unlisted_papers(paper_records: list[Located], venues: VenueTable) -> list[P
     return out
 
 
-def find_paper(ref: str, papers: list[Paper]) -> Paper | None:
+class PaperIndex:
+    """Find papers by arXiv id or by any title variant without scanning them all."""
+
+    def __init__(self, papers: list[Paper]):
+        self.arxiv: dict[str, list[Paper]] = defaultdict(list)
+        self.listed_arxiv: dict[str, list[Paper]] = defaultdict(list)
+        self.compact: dict[str, list[Paper]] = defaultdict(list)
+        self.blocks: dict[str, list[Paper]] = defaultdict(list)
+        for p in papers:
+            self.add(p)
+
+    @staticmethod
+    def _put(table: dict[str, list[Paper]], key: str, p: Paper) -> None:
+        if p not in table[key]:
+            table[key].append(p)
+
+    def add(self, p: Paper) -> None:
+        """Index (or re-index, after a correction) one paper."""
+        if p.arxiv is not None:
+            self._put(self.arxiv, str(p.arxiv.value), p)
+        for r in p.records:
+            if r.arxiv:
+                self._put(self.listed_arxiv, r.arxiv, p)
+        for t in {str(p.title.value), *p.title_variants}:
+            self._put(self.compact, titles.compact(t), p)
+            for key in titles.block_keys(t):
+                self._put(self.blocks, key, p)
+
+    def find(self, ref: str) -> Paper | None:
+        """The paper a curated reference names: 'arXiv:<id>' or a title (any variant)."""
+        if ref.lower().startswith("arxiv:"):
+            wanted = ref[6:].strip().lower()
+            hits = [p for p in self.arxiv.get(wanted, []) if p.arxiv is not None and p.arxiv.value == wanted]
+            hits = hits or list(self.listed_arxiv.get(wanted, []))
+        else:
+            hits = list(self.compact.get(titles.compact(ref), []))
+            if not hits:
+                candidates = {id(p): p for key in titles.block_keys(ref) for p in self.blocks.get(key, [])}
+                hits = [p for p in candidates.values() if any(titles.same_title(t, ref) for t in [str(p.title.value), *p.title_variants])]
+        if len(hits) > 1:
+            raise ResolveError(f"paper '{ref}' names {len(hits)} different papers: " + "; ".join(sorted(str(p.title.value) for p in hits)))
+        return hits[0] if hits else None
+
+
+def find_paper(ref: str, papers: list[Paper] | PaperIndex) -> Paper | None:
     """The paper a curated reference names: 'arXiv:<id>' or a title (any variant)."""
-    if ref.lower().startswith("arxiv:"):
-        wanted = ref[6:].strip().lower()
-        hits = [p for p in papers if p.arxiv is not None and p.arxiv.value == wanted]
-        if not hits:
-            hits = [p for p in papers if any(r.arxiv == wanted for r in p.records)]
-    else:
-        c = titles.compact(ref)
-        hits = [p for p in papers if c == titles.compact(str(p.title.value)) or any(titles.compact(r.title) == c for r in p.records)]
-        if not hits:
-            hits = [p for p in papers if any(titles.same_title(t, ref) for t in [str(p.title.value), *p.title_variants])]
-    if len(hits) > 1:
-        raise ResolveError(f"paper '{ref}' names {len(hits)} different papers: " + "; ".join(str(p.title.value) for p in hits))
-    return hits[0] if hits else None
+    index = papers if isinstance(papers, PaperIndex) else PaperIndex(papers)
+    return index.find(ref)
 
 
 def _apply_paper_records(papers: list[Paper], paper_records: list[Located], venues: VenueTable) -> None:
+    index = PaperIndex(papers)
     for loc in paper_records:
         rec: PaperRecord = loc.record
         if not rec.listed:
             continue
         try:
-            paper = find_paper(rec.paper, papers)
+            paper = index.find(rec.paper)
         except ResolveError as err:
             raise ResolveError(f"{loc.where}: {err}") from None
         if paper is None:
@@ -423,6 +461,7 @@ def _apply_paper_records(papers: list[Paper], paper_records: list[Located], venu
             else:
                 setattr(paper, name, Value(value, curated=loc))
         paper.key = paper_key(paper)
+        index.add(paper)
 
 
 def _ensure_unique_keys(papers: list[Paper]) -> None:

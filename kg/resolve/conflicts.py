@@ -72,7 +72,7 @@ def find_conflicts(papers: list["Paper"], curated: Curated, venues: "VenueTable"
     for p in papers:
         if not p.records:
             continue
-        out += _title_conflicts(p, curated)
+        out += _title_conflicts(p)
         out += _arxiv_id_conflicts(p)
         out += _venue_year_conflicts(p, venues)
         out += _author_conflicts(p)
@@ -125,13 +125,12 @@ def _identifier_conflicts(papers: list["Paper"]) -> list[Conflict]:
     return out
 
 
-def _title_conflicts(p: "Paper", curated: Curated) -> list[Conflict]:
+def _title_conflicts(p: "Paper") -> list[Conflict]:
     variants = {titles.compact(r.title) for r in p.records}
     if len(variants) < 2:
         return []
     c = _conflict(p, "title-variant", [Claim(r.title, r.file, r.line) for r in p.records], p.title.value, p.title)
-    merged_by = [loc for loc in p.curated if loc.record.same_as is not None] + [
-        loc for loc in curated.papers if loc.record.same_as is not None and _names(p, loc.record.same_as)]
+    merged_by = [loc for loc in p.curated if loc.record.same_as is not None] + p.merged_by
     if c.status != "resolved" and merged_by:
         c.status, c.resolved_by = "resolved", merged_by[0].where
         c.resolution = f"curated same_as at {merged_by[0].where}: the variants are one paper"
@@ -144,12 +143,6 @@ def _arxiv_id_conflicts(p: "Paper") -> list[Conflict]:
         return []
     claims = [Claim(f"arXiv:{r.arxiv}", r.file, r.line) for r in p.records if r.arxiv]
     return [_conflict(p, "arxiv-id", claims, p.arxiv.value if p.arxiv else "", p.arxiv)]
-
-
-def _names(p: "Paper", ref: str) -> bool:
-    if ref.lower().startswith("arxiv:"):
-        return p.arxiv is not None and p.arxiv.value == ref[6:].strip().lower()
-    return any(titles.compact(r.title) == titles.compact(ref) for r in p.records)
 
 
 def _venue_year_conflicts(p: "Paper", venues: "VenueTable") -> list[Conflict]:
