@@ -22,8 +22,13 @@ class BuildFailed(Exception):
 
 def _writers(html: bool = True) -> dict:
     """name -> writer(build, staging), for every export beyond RDF and reports."""
+    from kg.export import bibtex, graphml, markdown, ontology_docs, tables, void
     from kg.export import html as html_views
-    return {"html": html_views.write} if html else {}
+    writers = {"bibtex": bibtex.write, "papers_md": markdown.write, "graphml": graphml.write, "tables": tables.write,
+               "void": void.write, "ontology_docs": ontology_docs.write}
+    if html:
+        writers["html"] = html_views.write
+    return writers
 
 
 def build_and_export(layout: Layout, progress=None, html: bool = True) -> Build:

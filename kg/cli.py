@@ -174,6 +174,49 @@ def lineage(method: str, html_path: Path | None, graph: Path | None) -> None:
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--add", is_flag=True, help="Copy the files into data/sources/ so the next build includes them.")
+@click.option("--json", "as_json", is_flag=True, help="Print the parsed records as a JSON list.")
+@click.option("--sources", type=click.Path(file_okay=False, path_type=Path), help="The sources folder --add copies into.")
+def ingest(files: tuple[Path, ...], add: bool, as_json: bool, sources: Path | None) -> None:
+    """Parse paper lists (Markdown, BibTeX, CSV) and report what they hold; --add keeps them as sources."""
+    import json as jsonlib
+    import shutil
+    from collections import Counter
+
+    from kg.parse import parse_file
+    for f in files:
+        if not f.is_file():
+            _fail(f"no such file: {f}")
+    results = [(f, parse_file(f, f.parent)) for f in files]
+    if as_json:
+        rows = [{"title": r.title, "authors": [a.display for a in r.authors], "venue": r.venue, "year": r.year, "arxiv": r.arxiv,
+                 "doi": r.doi, "links": r.links, "file": r.file, "line": r.line, "layout": r.layout, "sections": list(r.sections),
+                 "tags": list(r.tags)} for _, res in results for r in res.records]
+        click.echo(jsonlib.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for f, res in results:
+            venues = Counter(r.venue for r in res.records if r.venue)
+            years = sorted(r.year for r in res.records if r.year)
+            click.echo(f"{f}: {len(res.records)} papers, layout {res.layout_of(f.name)}, {sum(1 for r in res.records if r.arxiv)} with arXiv ids, "
+                       f"years {years[0] if years else '-'}–{years[-1] if years else '-'}, {len(res.skipped)} non-paper entries skipped")
+            if venues:
+                click.echo("  venues: " + ", ".join(f"{v} ({n})" for v, n in venues.most_common(8)))
+            for p in res.problems:
+                click.echo(f"  unreadable: {f.parent / p.file}:{p.line}: {p.message}")
+    if add:
+        target_dir = sources or Layout.default().sources
+        for f, _ in results:
+            target = target_dir / f.name
+            if target.exists() and target.read_bytes() != f.read_bytes():
+                _fail(f"{target} already exists with other content; rename the file to add it")
+            tmp = target.with_name(f".{target.name}.tmp")
+            shutil.copyfile(f, tmp)
+            tmp.replace(target)
+            click.echo(f"added {target}; `qkg build` will include it", err=as_json)
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; the default serves this machine only.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds a query may run.")

@@ -10,7 +10,7 @@ from kg.export import rdf, reports
 from kg.export.staging import staged
 
 # Folders whose files only a build writes: stale files there are removed on commit.
-OWNED_FOLDERS = ["reports", "html"]
+OWNED_FOLDERS = ["reports", "html", "tables", "ontology"]
 
 
 def load_store(build) -> ox.Store:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kg.model import Problem, Record, Skipped
-from kg.parse import citation, nonpaper, numbered, quoted, table, venue_bullets
+from kg.parse import bracket_venue, citation, nonpaper, numbered, quoted, table, venue_bullets
 from kg.parse.context import Context
 
 # Line parsers, tried in this order; each returns None for a line not of its layout.
@@ -23,8 +23,9 @@ LINE_PARSERS: dict[str, Callable[[str, Context], Record | Skipped | None]] = {
     venue_bullets.LAYOUT: venue_bullets.parse,
     quoted.LAYOUT: quoted.parse,
     citation.LAYOUT: citation.parse,
+    bracket_venue.LAYOUT: bracket_venue.parse,
 }
-LIST_SUFFIXES = (".md", ".markdown", ".txt")
+LIST_SUFFIXES = (".md", ".markdown", ".txt", ".bib", ".csv")
 MAX_LINE = 4000  # longer lines are reported, not parsed: no list entry is that long
 
 _ENTRY_LIKE = re.compile(r"^\s*(?:[-*+]\s|\d+\.\s|\|)")
@@ -122,6 +123,14 @@ def parse_file(path: Path, base: Path | None = None) -> ParseResult:
     """Parse one list file; records cite it relative to `base` (default: its folder)."""
     name = path.name if base is None else path.relative_to(base).as_posix()
     text, problems = decode(path.read_bytes(), name)
+    suffix = path.suffix.lower()
+    if suffix in (".bib", ".csv"):
+        from kg.parse.bibtex import LAYOUT as BIB, parse_bibtex
+        from kg.parse.csv_list import LAYOUT as CSV, parse_csv
+        layout = BIB if suffix == ".bib" else CSV
+        records, more = (parse_bibtex if suffix == ".bib" else parse_csv)(text, name)
+        result = ParseResult(records=records, problems=problems + more, layouts={name: Counter({layout: len(records)})})
+        return result
     result = parse_text(text, name)
     result.problems[:0] = problems
     return result

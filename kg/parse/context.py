@@ -15,6 +15,7 @@ class Context:
     file: str
     headings: list[tuple[int, str]] = field(default_factory=list)
     table_columns: list[str] | None = None  # header of the table being read, lower-cased
+    year: int | None = None  # the year of the nearest year heading ("## 2024"), for lists grouped by year
 
     def enter_heading(self, line: str) -> bool:
         """Track a Markdown heading; returns False if `line` is not one."""
@@ -23,6 +24,11 @@ class Context:
             return False
         level = len(m.group("hashes"))
         text = clean_heading(m.group("text"))
+        year = re.fullmatch(r"(?:19|20)\d\d", text)
+        if year:
+            self.year = int(year.group(0))
+        elif level <= 2:
+            self.year = None
         self.headings = [(lv, t) for lv, t in self.headings if lv < level]
         if text:
             self.headings.append((level, text))

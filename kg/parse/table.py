@@ -48,17 +48,26 @@ def parse(line: str, ctx: Context, next_line: str = "") -> Record | Skipped | Pr
     if columns is None:
         return Problem(ctx.file, 0, "table row without a header row", line.strip())
     if "title" not in columns:
-        return Skipped(ctx.file, 0, "table-without-titles", tx.strip_markdown(cells(line)[0]))
+        compound = _compound_row(cells(line), ctx)
+        return compound or Skipped(ctx.file, 0, "table-without-titles", tx.strip_markdown(cells(line)[0]))
     row = cells(line)
     if len(row) != len(columns):
         return Problem(ctx.file, 0, f"table row has {len(row)} cells, header has {len(columns)}", line.strip())
     value = dict(zip(columns, row))
-    title = tx.strip_markdown(value["title"])
+    if _BR.search(value["title"]):  # 'Venue<br />[Title](url)<br />Authors' under a Paper/Title header
+        compound = _compound_row([value["title"]], ctx)
+        if compound is not None:
+            return compound
+    title = tx.clean_title(value["title"])
     if not title:
         return Problem(ctx.file, 0, "table row with an empty Title cell", line.strip())
     authors, truncated = tx.authors_given_first(value.get("authors", ""))
     year = tx.year_of(value.get("year", ""))
     linked = " ".join(value.get(c, "") for c in ("link", "code", "title"))
+    venue = tx.strip_markdown(value.get("venue", ""))
+    badge = tx.badge_venue(value.get("venue", "")) or (tx.venue_shorthand(venue) if venue else None)
+    if badge:
+        venue, year = badge[0], year or badge[1]
     return Record(
         title=title,
         file=ctx.file,
@@ -66,10 +75,34 @@ def parse(line: str, ctx: Context, next_line: str = "") -> Record | Skipped | Pr
         layout=LAYOUT,
         authors=authors,
         authors_truncated=truncated,
-        venue=tx.strip_markdown(value.get("venue", "")),
+        venue=venue,
         year=year,
         arxiv=tx.arxiv_id(linked),
         doi=tx.doi(linked),
         links=tx.classify_links(linked),
         sections=ctx.sections,
     )
+
+
+_BR = re.compile(r"<br\s*/?>", re.I)
+_LINK = re.compile(r"\[(?P<title>[^\]]+)\]\((?P<url>[^)]*)\)")
+
+
+def _compound_row(row: list[str], ctx: Context) -> Record | None:
+    """A row whose cell holds 'Venue<br />[Title](url)<br />Authors', as some lists write them."""
+    for cell in row:
+        parts = [p.strip() for p in _BR.split(cell)]
+        for i, part in enumerate(parts):
+            m = _LINK.fullmatch(part)
+            if not m or i == 0:
+                continue
+            venue_text = parts[i - 1]
+            found = tx.badge_venue(venue_text) or tx.venue_shorthand(tx.strip_markdown(venue_text))
+            venue, year = found if found else (tx.strip_markdown(venue_text), tx.year_of(venue_text))
+            authors, truncated = tx.authors_given_first(parts[i + 1]) if i + 1 < len(parts) else ([], False)
+            others = " ".join(row)
+            return Record(title=tx.clean_title(m.group("title")), file=ctx.file, line=0, layout="markdown-table-compound",
+                          authors=authors, authors_truncated=truncated, venue=venue, year=year or ctx.year,
+                          arxiv=tx.arxiv_id(m.group("url")) or tx.arxiv_id(others), doi=tx.doi(others),
+                          links=tx.classify_links(others), sections=ctx.sections)
+    return None

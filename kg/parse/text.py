@@ -182,3 +182,39 @@ def year_of(text: str) -> int | None:
     """A four-digit year 1950–2099 standing alone in `text`, the last one if several."""
     years = re.findall(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)", text)
     return int(years[-1]) if years else None
+
+
+# Venue shorthands such as "ICML24", "NeurIPS24 Oral", "ICLR'22", "Arxiv2025", "ICLR 2026", "CVPR 2024 Highlight".
+_SHORTHAND = re.compile(r"^(?P<venue>[A-Za-z][A-Za-z&.\-]*?)\s*'?\s*(?P<year>(?:19|20)\d\d|\d\d)(?:\s+(?P<note>[A-Za-z][\w ]*))?$")
+_BADGE = re.compile(r"img\.shields\.io/badge/(?P<label>[^-/]+)-(?P<message>[^-/]+)-[^/)\s]+", re.I)
+_EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\uFE0F\u200D]")
+_SHORTCODE = re.compile(r":[a-z0-9_+-]{2,30}:")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+
+
+def venue_shorthand(text: str) -> tuple[str, int | None] | None:
+    """('ICML', 2024) for 'ICML24', 'ICML 2024', "ICML'24", 'ICML24 Oral'; None for anything else."""
+    m = _SHORTHAND.match(text.strip())
+    if not m:
+        return None
+    year = m.group("year")
+    return m.group("venue"), int(year) if len(year) == 4 else 2000 + int(year)
+
+
+def badge_venue(text: str) -> tuple[str, int | None] | None:
+    """The venue of a shields.io badge such as .../badge/Conference-ICLR'22-blue."""
+    for m in _BADGE.finditer(text):
+        message = m.group("message").replace("%27", "'").replace("%20", " ").replace("_", " ")
+        found = venue_shorthand(message)
+        if found:
+            return found
+    return None
+
+
+def clean_title(text: str) -> str:
+    """A title without images, badges, emoji, :shortcodes:, HTML tags or Markdown emphasis."""
+    text = _IMAGE.sub(" ", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # a linked title keeps its label
+    text = _SHORTCODE.sub(" ", text)
+    text = _EMOJI.sub(" ", text)
+    return strip_markdown(text).strip(" -–:|")

@@ -1,0 +1,51 @@
+"""CSV input: a header naming at least a title column (and venue, year, authors, arxiv, doi, url when present)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from kg.model import Problem, Record
+from kg.parse import text as tx
+
+LAYOUT = "csv"
+COLUMNS = {"title": "title", "paper": "title", "name": "title", "venue": "venue", "conference": "venue", "journal": "venue",
+           "year": "year", "authors": "authors", "author": "authors", "arxiv": "arxiv", "arxiv id": "arxiv", "doi": "doi",
+           "url": "url", "link": "url", "pdf": "url", "code": "code"}
+
+
+def parse_csv(text: str, name: str) -> tuple[list[Record], list[Problem]]:
+    """Records of every row; a file without a title column, or a row without a title, is reported."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return [], [Problem(name, 1, "CSV file without a header row")]
+    columns = [COLUMNS.get(h.strip().lower(), h.strip().lower()) for h in header]
+    if "title" not in columns:
+        return [], [Problem(name, 1, f"CSV header has no title column: {', '.join(header)[:120]}")]
+    records, problems = [], []
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            problems.append(Problem(name, reader.line_num, f"CSV row cannot be read: {err}"))
+            continue
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        value = dict(zip(columns, row))
+        title = tx.clean_title(value.get("title", ""))
+        if not title:
+            problems.append(Problem(name, line, "CSV row without a title", ",".join(row)[:200]))
+            continue
+        authors, truncated = tx.authors_given_first(value.get("authors", "").replace(";", ","))
+        links_text = " ".join(value.get(c, "") for c in ("url", "code", "arxiv", "doi"))
+        arxiv = tx.arxiv_id(links_text) or tx.arxiv_id("arXiv:" + value.get("arxiv", "").strip())
+        records.append(Record(title=title, file=name, line=line, layout=LAYOUT, authors=authors, authors_truncated=truncated,
+                              venue=value.get("venue", "").strip(), year=tx.year_of(value.get("year", "")), arxiv=arxiv,
+                              doi=tx.doi("doi:" + value["doi"]) if value.get("doi") else tx.doi(links_text),
+                              links=tx.classify_links(links_text)))
+    return records, problems
