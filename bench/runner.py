@@ -63,10 +63,12 @@ def child_queries(out: Path) -> None:
     load = time.perf_counter() - t
     queries = {}
     for q in library().values():
-        times, rows = [], 0
+        # Latency = time to the complete SPARQL JSON result, as the endpoint would send it.
+        rows = len(engine.run(q.text, q.params).rows)
+        times = []
         for _ in range(3):
             t = time.perf_counter()
-            rows = len(engine.run(q.text, q.params).rows)
+            engine.raw(q.text, q.params).serialize(format=ox.QueryResultsFormat.JSON)
             times.append((time.perf_counter() - t) * 1000)
         queries[q.name] = {"ms": round(statistics.median(times), 2), "rows": rows}
     t = time.perf_counter()

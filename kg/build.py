@@ -7,10 +7,9 @@ stands in exactly one graph, so the union (qkg.ttl) and the TriG hold the same t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-
 import re
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 
 from kg import iri
 from kg.curated import Curated
@@ -27,7 +26,7 @@ P = iri.PREFIXES
 XSD = P["xsd"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def N(value: str) -> str:
     """An IRI term in N-Triples form. qkg mints its IRIs from safe characters; outside URLs go through link()."""
     return f"<{value}>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,7 +23,7 @@ class CuratedError(Exception):
         self.where, self.record, self.message = where, record, message
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     method = "method"
     survey = "survey"
     hardware = "hardware"
@@ -34,7 +34,7 @@ class Role(str, Enum):
     unverified = "unverified"
 
 
-class Granularity(str, Enum):
+class Granularity(StrEnum):
     per_tensor = "per-tensor"
     per_channel = "per-channel"
     per_token = "per-token"
@@ -83,7 +83,7 @@ class SectionRecord(_Strict):
     categories: list[str] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _one_key(self) -> "SectionRecord":
+    def _one_key(self) -> SectionRecord:
         if (self.heading is None) == (self.tag is None):
             raise ValueError("give exactly one of 'heading' or 'tag'")
         return self
@@ -122,7 +122,7 @@ class RelationRecord(_Strict):
     where: str | None = None
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "RelationRecord":
+    def _one_kind(self) -> RelationRecord:
         if (self.extends is None) == (self.compares is None):
             raise ValueError("give exactly one of 'extends' or 'compares'")
         return self
@@ -154,7 +154,7 @@ class PaperRecord(_Strict):
     _arxiv = field_validator("arxiv", mode="before")(classmethod(lambda cls, v: _arxiv_ref(v)))
 
     @model_validator(mode="after")
-    def _complete(self) -> "PaperRecord":
+    def _complete(self) -> PaperRecord:
         corrects = any(v is not None for v in (self.title, self.authors, self.venue, self.year, self.arxiv, self.doi))
         if (corrects or self.same_as or not self.listed or self.role == Role.unverified) and not self.evidence:
             raise ValueError("a correction, same_as, unverified role or unlisted paper needs 'evidence'")

@@ -33,7 +33,7 @@ class LineageGraph:
     names: dict[str, str]  # name_key(label or alias) -> method IRI
 
     @classmethod
-    def from_engine(cls, engine) -> "LineageGraph":
+    def from_engine(cls, engine) -> LineageGraph:
         labels, years, names = {}, {}, {}
         for row in engine.run(EDGES_QUERY).rows:
             m = row["m"].value

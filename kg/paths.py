@@ -20,7 +20,7 @@ class Layout:
     out: Path
 
     @classmethod
-    def default(cls, root: Path = REPO_ROOT, out: Path | None = None) -> "Layout":
+    def default(cls, root: Path = REPO_ROOT, out: Path | None = None) -> Layout:
         """The repository's own layout: data/sources, data/curated, ontology, exports."""
         return cls(
             sources=root / "data" / "sources",

@@ -137,7 +137,6 @@ class RdflibEngine:
         self.dataset.parse(trig, format="trig")
 
     def run(self, text: str, bindings: dict[str, str] | None = None, limit: int | None = None) -> Result:
-        import rdflib
         from pyparsing import ParseException
 
         try:

@@ -19,7 +19,10 @@ class Staging:
     def __init__(self, out: Path):
         self.out = out
         out.mkdir(parents=True, exist_ok=True)
-        self.root = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+        for stale in out.glob(".staging-*"):  # left by a build that was killed before it could clean up
+            if stale.is_dir() and _owner_gone(stale):
+                shutil.rmtree(stale, ignore_errors=True)
+        self.root = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=out))
         self.written: list[Path] = []
 
     def path(self, relative: str) -> Path:
@@ -52,6 +55,21 @@ class Staging:
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _owner_gone(folder: Path) -> bool:
+    """True when the build process that made this staging folder no longer runs."""
+    try:
+        pid = int(folder.name.split("-")[1])
+    except (IndexError, ValueError):
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 @contextmanager

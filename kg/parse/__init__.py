@@ -40,7 +40,7 @@ class ParseResult:
     problems: list[Problem] = field(default_factory=list)
     layouts: dict[str, Counter] = field(default_factory=dict)  # file -> layout -> entries
 
-    def extend(self, other: "ParseResult") -> None:
+    def extend(self, other: ParseResult) -> None:
         self.records += other.records
         self.skipped += other.skipped
         self.problems += other.problems
@@ -66,7 +66,8 @@ def parse_text(text: str, name: str) -> ParseResult:
     """Parse the text of one list; `name` is how records cite their file."""
     result = ParseResult(layouts={name: Counter()})
     ctx = Context(file=name)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # Lines end at \n only (as grep -n and git count them); a stray \r is white space.
+    lines = text.replace("\r\n", "\n").replace("\r", " ").split("\n")
     for index, raw in enumerate(lines):
         lineno = index + 1
         line = raw.replace("\x00", "").rstrip()
@@ -125,8 +126,10 @@ def parse_file(path: Path, base: Path | None = None) -> ParseResult:
     text, problems = decode(path.read_bytes(), name)
     suffix = path.suffix.lower()
     if suffix in (".bib", ".csv"):
-        from kg.parse.bibtex import LAYOUT as BIB, parse_bibtex
-        from kg.parse.csv_list import LAYOUT as CSV, parse_csv
+        from kg.parse.bibtex import LAYOUT as BIB
+        from kg.parse.bibtex import parse_bibtex
+        from kg.parse.csv_list import LAYOUT as CSV
+        from kg.parse.csv_list import parse_csv
         layout = BIB if suffix == ".bib" else CSV
         records, more = (parse_bibtex if suffix == ".bib" else parse_csv)(text, name)
         result = ParseResult(records=records, problems=problems + more, layouts={name: Counter({layout: len(records)})})

@@ -54,7 +54,7 @@ class Conflict:
         return f"{self.paper_key}/{self.kind}" + (f"/{suffix}" if suffix else "")
 
 
-def _conflict(paper: "Paper", kind: str, claims: list[Claim], chosen: object, field_value=None, detail: str = "") -> Conflict:
+def _conflict(paper: Paper, kind: str, claims: list[Claim], chosen: object, field_value=None, detail: str = "") -> Conflict:
     c = Conflict(kind=kind, paper_key=paper.key, title=str(paper.title.value), variants=paper.title_variants,
                  claims=sorted(set(claims), key=lambda c: (c.file, c.line, c.value)), chosen=str(chosen or ""), detail=detail)
     if field_value is not None and field_value.curated is not None:
@@ -65,7 +65,7 @@ def _conflict(paper: "Paper", kind: str, claims: list[Claim], chosen: object, fi
     return c
 
 
-def find_conflicts(papers: list["Paper"], curated: Curated, venues: "VenueTable") -> list[Conflict]:
+def find_conflicts(papers: list[Paper], curated: Curated, venues: VenueTable) -> list[Conflict]:
     """Every disagreement among the records of the lists."""
     out: list[Conflict] = []
     out += _identifier_conflicts(papers)
@@ -87,14 +87,14 @@ def find_conflicts(papers: list["Paper"], curated: Curated, venues: "VenueTable"
     return sorted(out, key=lambda c: c.id)
 
 
-def _only_garbled_dissent(c: Conflict, p: "Paper") -> bool:
+def _only_garbled_dissent(c: Conflict, p: Paper) -> bool:
     """True when the claims of the entries that are not garbled variants all agree."""
     clean = {cl.value for cl in c.claims if (cl.file, cl.line) not in p.garbled}
     return len(clean) <= 1
 
 
-def _identifier_conflicts(papers: list["Paper"]) -> list[Conflict]:
-    claimants: dict[str, list["Paper"]] = defaultdict(list)
+def _identifier_conflicts(papers: list[Paper]) -> list[Conflict]:
+    claimants: dict[str, list[Paper]] = defaultdict(list)
     for p in papers:
         for ident in sorted({f"arxiv:{r.arxiv}" for r in p.records if r.arxiv} | {f"doi:{r.doi}" for r in p.records if r.doi}):
             claimants[ident].append(p)
@@ -125,7 +125,7 @@ def _identifier_conflicts(papers: list["Paper"]) -> list[Conflict]:
     return out
 
 
-def _title_conflicts(p: "Paper") -> list[Conflict]:
+def _title_conflicts(p: Paper) -> list[Conflict]:
     variants = {titles.compact(r.title) for r in p.records}
     if len(variants) < 2:
         return []
@@ -137,7 +137,7 @@ def _title_conflicts(p: "Paper") -> list[Conflict]:
     return [c]
 
 
-def _arxiv_id_conflicts(p: "Paper") -> list[Conflict]:
+def _arxiv_id_conflicts(p: Paper) -> list[Conflict]:
     ids = {r.arxiv for r in p.records if r.arxiv}
     if len(ids) < 2:
         return []
@@ -145,7 +145,7 @@ def _arxiv_id_conflicts(p: "Paper") -> list[Conflict]:
     return [_conflict(p, "arxiv-id", claims, p.arxiv.value if p.arxiv else "", p.arxiv)]
 
 
-def _venue_year_conflicts(p: "Paper", venues: "VenueTable") -> list[Conflict]:
+def _venue_year_conflicts(p: Paper, venues: VenueTable) -> list[Conflict]:
     out = []
     keyed = [(venues.key_of(r.venue), r) for r in p.records]
     published = [(k, r) for k, r in keyed if k and not venues.is_preprint(k)]
@@ -160,7 +160,7 @@ def _venue_year_conflicts(p: "Paper", venues: "VenueTable") -> list[Conflict]:
     return out
 
 
-def _author_conflicts(p: "Paper") -> list[Conflict]:
+def _author_conflicts(p: Paper) -> list[Conflict]:
     from kg.resolve import authors_fit, family_sequence
 
     with_authors = [r for r in p.records if r.authors]
@@ -177,7 +177,7 @@ def _author_conflicts(p: "Paper") -> list[Conflict]:
     return [_conflict(p, "authors", claims, chosen, p.authors)]
 
 
-def _arxiv_date_conflicts(p: "Paper") -> list[Conflict]:
+def _arxiv_date_conflicts(p: Paper) -> list[Conflict]:
     claims = []
     for r in p.records:
         m = re.match(r"^(\d\d)(\d\d)\.", r.arxiv or "")
@@ -191,7 +191,7 @@ def _arxiv_date_conflicts(p: "Paper") -> list[Conflict]:
     return [c]
 
 
-def section_conflict(p: "Paper", by_record: dict[tuple[str, int], set[str]], curated_categories: set[str],
+def section_conflict(p: Paper, by_record: dict[tuple[str, int], set[str]], curated_categories: set[str],
                      method_where: str | None) -> Conflict | None:
     """A paper filed under sections whose categories exclude each other (or exclude its curated ones)."""
     claims, seen = [], set()

@@ -25,7 +25,7 @@ class VenueTable:
         self._cache: dict[str, str | None] = {}
 
     @classmethod
-    def from_curated(cls, records: list[Located]) -> "VenueTable":
+    def from_curated(cls, records: list[Located]) -> VenueTable:
         venues, patterns = [], []
         for loc in records:
             rec = loc.record
