@@ -56,6 +56,17 @@ class Paper:
     compares: list[int] = field(default_factory=list)
 
 
+def _tag(i: int) -> str:
+    """A pronounceable word unique to paper i, so that two synthetic titles never differ by a digit only."""
+    syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "xe", "zu", "be", "do", "fi", "gu", "ha", "jo"]
+    word = ""
+    while True:
+        word += syllables[i % 16]
+        i //= 16
+        if i == 0:
+            return word.capitalize()
+
+
 def make_papers(n: int, rng: random.Random) -> list[Paper]:
     papers = []
     first_of_year: dict[int, int] = {}
@@ -63,10 +74,11 @@ def make_papers(n: int, rng: random.Random) -> list[Paper]:
         year = 2015 + (i * 11) // max(n, 1)  # ordered in time, so edges to lower indexes point back
         first_of_year.setdefault(year, i)
         month = 1 + rng.randrange(12)
-        arxiv = f"{year % 100:02d}{month:02d}.{10000 + i:05d}"
+        arxiv = f"{year % 100:02d}{month:02d}.{i % 100000:05d}"  # unique below 100k papers; five digits as arXiv writes them
         named = rng.random() < 0.7
         method = f"{rng.choice(['Q', 'Omni', 'Flex', 'Bit', 'Ada', 'Zero', 'Smooth', 'Spin', 'Lite', 'Opt'])}{rng.choice(['Quant', 'Round', 'Drop', 'Net', 'Calib', 'Rot', 'Mix'])}-{i}" if named else None
-        body = f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS).capitalize()} {rng.choice(NOUNS).capitalize()} for {rng.choice(TARGETS)} number {i}"
+        words = " ".join(w.capitalize() for w in rng.sample(WORDS, 3))
+        body = f"{words} {rng.choice(NOUNS).capitalize()} for {rng.choice(TARGETS)}, Study {_tag(i)}"
         title = f"{method}: {body}" if method else body
         authors = [(rng.choice(LAST), rng.choice(FIRST)) for _ in range(rng.randrange(2, 7))]
         venue = rng.choice(VENUES)[0]

@@ -79,6 +79,9 @@ def same_title(a: str, b: str) -> bool:
     na, nb = norm(a), norm(b)
     if na.replace(" ", "") == nb.replace(" ", ""):
         return True
+    # Titles whose numbers differ ('FP8' and 'FP4', 'V2' and 'V3') name different papers.
+    if re.findall(r"\d+", na) != re.findall(r"\d+", nb):
+        return False
     # 'Up or Down? X' and 'AdaRound: X' are one paper; 'PTQ4ViT: X' and 'APQ-ViT: X' are not.
     ma, mb = method_name(a), method_name(b)
     if ma and mb and norm(ma).replace(" ", "") != norm(mb).replace(" ", ""):
