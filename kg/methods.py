@@ -8,7 +8,7 @@ from rapidfuzz import process
 
 from kg import iri
 from kg.curated import Curated, Located, MethodRecord, Role, name_key
-from kg.resolve import Paper, PaperIndex, ResolveError
+from kg.resolve import Paper, PaperIndex
 from kg.resolve import titles as tt
 from kg.schemes import Scheme
 
@@ -93,12 +93,7 @@ def build_methods(papers: list[Paper], curated: Curated, schemes: dict[str, Sche
         _check_ids(loc, "hardware", rec.hardware, schemes["hardware"])
         paper = None
         if rec.paper is not None:
-            try:
-                paper = paper_index.find(rec.paper)
-            except ResolveError as err:
-                raise MethodError(f"{loc.where}: method '{rec.name}': {err}") from None
-            if paper is None:
-                raise MethodError(f"{loc.where}: method '{rec.name}': paper '{rec.paper}' is no paper of the lists or of papers/*.yaml")
+            paper = paper_index.require(rec.paper, f"{loc.where}: method '{rec.name}'")
             papers_with_method.add(paper.key)
         methods.append(Method(
             name=rec.name, paper=paper, aliases=list(rec.aliases), listed=rec.listed,

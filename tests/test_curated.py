@@ -101,7 +101,7 @@ def _append(project, folder, text):
     ("papers", """\
         - paper: "No Such Paper Anywhere"
           role: survey
-        """, "curated/papers/zz-test.yaml:1: paper 'No Such Paper Anywhere': no list entry"),
+        """, "curated/papers/zz-test.yaml:1: paper 'No Such Paper Anywhere' is no paper of the lists"),
 ])
 def test_bad_curated_records_stop_the_build_with_one_line(project, folder, text, message):
     _append(project, folder, text)

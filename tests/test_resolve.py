@@ -162,7 +162,7 @@ def test_same_as_merges_a_garbled_variant_whose_values_do_not_vote():
 
 def test_curated_reference_to_no_paper_is_an_error():
     from kg.resolve import ResolveError
-    with pytest.raises(ResolveError, match="papers.yaml:1: .*'No Such Paper'"):
+    with pytest.raises(ResolveError, match="papers.yaml:1: paper 'No Such Paper' is no paper"):
         run([rec("A Paper", "a.md", 1)], papers=[{"paper": "No Such Paper", "role": "survey"}])
 
 

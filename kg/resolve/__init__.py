@@ -430,6 +430,17 @@ class PaperIndex:
         return hits[0] if hits else None
 
 
+    def require(self, ref: str, context: str) -> Paper:
+        """The paper `ref` names; a ResolveError prefixed with `context` (file:line and record) if none or several."""
+        try:
+            paper = self.find(ref)
+        except ResolveError as err:
+            raise ResolveError(f"{context}: {err}") from None
+        if paper is None:
+            raise ResolveError(f"{context}: paper '{ref}' is no paper of the lists or of papers/*.yaml")
+        return paper
+
+
 def find_paper(ref: str, papers: list[Paper] | PaperIndex) -> Paper | None:
     """The paper a curated reference names: 'arXiv:<id>' or a title (any variant)."""
     index = papers if isinstance(papers, PaperIndex) else PaperIndex(papers)
@@ -442,12 +453,7 @@ def _apply_paper_records(papers: list[Paper], paper_records: list[Located], venu
         rec: PaperRecord = loc.record
         if not rec.listed:
             continue
-        try:
-            paper = index.find(rec.paper)
-        except ResolveError as err:
-            raise ResolveError(f"{loc.where}: {err}") from None
-        if paper is None:
-            raise ResolveError(f"{loc.where}: paper '{rec.paper}': no list entry has this title or arXiv id")
+        paper = index.require(rec.paper, loc.where)
         paper.curated.append(loc)
         if rec.role is not None:
             paper.role, paper.role_source = rec.role, loc
