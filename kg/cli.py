@@ -10,9 +10,6 @@ import click
 
 from kg.paths import Layout
 
-# Errors that bad input causes: reported in one line, no traceback, non-zero exit.
-EXPECTED = (OSError, ValueError)
-
 
 def _fail(message: str, code: int = 1) -> None:
     click.echo(f"qkg: error: {message}", err=True)

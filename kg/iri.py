@@ -88,14 +88,9 @@ def rule(name: str) -> str:
     return RESOURCE + "rule/" + slug(name)
 
 
-def curated_file(path: str) -> str:
-    return RESOURCE + "curated/" + slug(path.rsplit(".", 1)[0])
-
-
 def graph_source(file: str) -> str:
     return GRAPH + "source/" + slug(file.rsplit(".", 1)[0])
 
 
 GRAPH_CURATED = GRAPH + "curated"
 GRAPH_DERIVED = GRAPH + "derived"
-GRAPH_VOCABULARY = GRAPH + "vocabulary"

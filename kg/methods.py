@@ -9,7 +9,6 @@ from rapidfuzz import process
 from kg import iri
 from kg.curated import Curated, Located, MethodRecord, Role, name_key
 from kg.resolve import Paper, PaperIndex
-from kg.resolve import titles as tt
 from kg.schemes import Scheme
 
 NON_METHOD_ROLES = {Role.survey, Role.hardware, Role.framework, Role.benchmark, Role.architecture, Role.other, Role.unverified}
@@ -134,8 +133,3 @@ def methods_by_paper(methods: list[Method]) -> dict[str, list[Method]]:
         if m.paper is not None:
             out.setdefault(m.paper.key, []).append(m)
     return out
-
-
-def title_rule_name(title: str) -> str | None:
-    """The method name the title rule takes from a title (exposed for tests and reports)."""
-    return tt.method_name(title)
