@@ -15,7 +15,7 @@ from kg.paths import Layout
 from kg.relations import Edge, build_edges, check_lineage
 from kg.resolve import Resolution, resolve
 from kg.resolve.conflicts import Conflict, section_conflict
-from kg.schemes import load_schemes
+from kg.schemes import Scheme, load_schemes
 from kg.sections import section_categories
 
 
@@ -30,6 +30,7 @@ class Build:
     edges: list[Edge]
     conflicts: list[Conflict]
     dataset: Dataset
+    schemes: dict[str, Scheme] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, object]:
@@ -83,7 +84,7 @@ def run(layout: Layout, extra_sources: list[Path] | None = None, progress=None) 
     lap("methods")
     dataset = build_dataset(parsed, resolution, methods, edges, conflicts, curated, schemes, sections)
     lap("build")
-    return Build(layout, parsed, resolution, methods, edges, conflicts, dataset, timings)
+    return Build(layout, parsed, resolution, methods, edges, conflicts, dataset, schemes, timings)
 
 
 def _section_conflicts(resolution: Resolution, of_paper: dict[str, list[Method]], sections) -> list[Conflict]:

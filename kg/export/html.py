@@ -61,7 +61,7 @@ def view_graph(build) -> ViewGraph:
         for kind, values in (("family", m.families), ("hardware", m.hardware), ("category", m.categories)):
             for v in values:
                 schemes[kind][v] = True
-    labels = _concept_labels(build)
+    labels = {(kind, local): label for kind, scheme in build.schemes.items() for local, label in scheme.labels.items()}
     for kind, used in schemes.items():
         for local in sorted(used):
             vg.add(f"{kind}:{local}", kind=kind, label=labels.get((kind, local), local), info={"title": labels.get((kind, local), local),
@@ -92,13 +92,6 @@ def view_graph(build) -> ViewGraph:
         vg.graph.add_edge(f"method:{iri.slug(e.source.name)}", f"method:{iri.slug(e.target.name)}", relation=e.kind,
                           evidence=e.evidence)
     return vg
-
-
-def _concept_labels(build) -> dict[tuple[str, str], str]:
-    from kg.schemes import load_schemes
-
-    schemes = load_schemes(build.layout.ontology)
-    return {(kind, local): label for kind, s in schemes.items() for local, label in s.labels.items()}
 
 
 def _short_title(title: str) -> str:
@@ -305,7 +298,7 @@ def write(build, staging: Staging) -> None:
             "../lib", "lineage", [{"label": "All views", "url": "../views.html"}]))
         views.append({"group": "Lineage", "label": name, "url": f"lineage/{slug}.html", "count": f"{up} ancestors, {down} descendants"})
 
-    schemes = _schemes(build)
+    schemes = build.schemes
     for kind, relation in (("family", "appliesTo"), ("hardware", "targetsHardware")):
         scheme = schemes[kind]
         for local in sorted(scheme.labels):
@@ -320,12 +313,6 @@ def write(build, staging: Staging) -> None:
             views.append({"group": "Model family" if kind == "family" else "Hardware target", "label": scheme.labels[local],
                           "url": f"{kind}/{local}.html", "count": f"{methods} methods"})
     staging.write_text("html/views.html", views_page(views))
-
-
-def _schemes(build):
-    from kg.schemes import load_schemes
-
-    return load_schemes(build.layout.ontology)
 
 
 def views_page(views: list[dict]) -> str:

@@ -18,9 +18,7 @@ def _md(text: str) -> str:
 
 
 def write(build, staging: Staging) -> None:
-    from kg.schemes import load_schemes
-
-    labels = load_schemes(build.layout.ontology)["category"].labels
+    labels = build.schemes["category"].labels
     of_paper = defaultdict(list)
     for m in build.methods:
         if m.paper is not None:
