@@ -7,9 +7,13 @@ stands in exactly one graph, so the union (qkg.ttl) and the TriG hold the same t
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from itertools import islice
+from typing import BinaryIO
 
 from kg import iri
 from kg.curated import Curated
@@ -80,18 +84,41 @@ class Dataset:
         self.add(s, p, N(url), graph)
 
     @cached_property
-    def nquads(self) -> bytes:
-        """Every quad as N-Quads, sorted by graph, then subject, predicate, object: the order of every export."""
-        ordered = sorted(self.graph_of.items(), key=lambda item: (item[1], item[0]))
-        return "".join(f"{t} {g} .\n" for t, g in ordered).encode("utf-8")
+    def sorted_triples(self) -> list[str]:
+        """Every triple, sorted by subject, predicate, object: the order of every export."""
+        return sorted(self.graph_of)
 
-    @cached_property
+    def write_ntriples(self, out: BinaryIO) -> None:
+        """The union graph as N-Triples, in sorted order, written in chunks (never one huge string)."""
+        _write_lines(out, (f"{t} .\n" for t in self.sorted_triples))
+
+    def write_nquads(self, out: BinaryIO) -> None:
+        """Every quad as N-Quads, by graph, then subject, predicate, object."""
+        by_graph: dict[str, list[str]] = {}
+        for t in self.sorted_triples:  # bucketing the sorted list keeps each graph sorted: no second sort
+            by_graph.setdefault(self.graph_of[t], []).append(t)
+        for g in sorted(by_graph):
+            _write_lines(out, (f"{t} {g} .\n" for t in by_graph[g]))
+
+    @property
+    def nquads(self) -> bytes:
+        buffer = io.BytesIO()
+        self.write_nquads(buffer)
+        return buffer.getvalue()
+
+    @property
     def ntriples(self) -> bytes:
-        """The union graph as N-Triples, sorted by subject, predicate, object."""
-        return "".join(f"{t} .\n" for t in sorted(self.graph_of)).encode("utf-8")
+        buffer = io.BytesIO()
+        self.write_ntriples(buffer)
+        return buffer.getvalue()
 
     def __len__(self) -> int:
         return len(self.graph_of)
+
+
+def _write_lines(out: BinaryIO, lines: Iterator[str], chunk: int = 50_000) -> None:
+    while batch := list(islice(lines, chunk)):
+        out.write("".join(batch).encode("utf-8"))
 
 
 def _graph_of_value(value: Value) -> str:

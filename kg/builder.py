@@ -8,12 +8,12 @@ from pathlib import Path
 
 from kg import curated as curated_mod
 from kg.curated import CuratedError
-from kg.export import load_store, write_all
+from kg.export import write_all
 from kg.methods import MethodError
 from kg.paths import Layout
 from kg.pipeline import Build, run
 from kg.resolve import ResolveError
-from kg.validate import Report, validate_pyshacl, validate_store
+from kg.validate import Report, validate_file, validate_pyshacl, validate_triples
 
 
 class BuildFailed(Exception):
@@ -34,17 +34,20 @@ def _writers(html: bool = True) -> dict:
 def build_and_export(layout: Layout, progress=None, html: bool = True) -> Build:
     """Build, validate (refusing a graph with violations) and write every export (HTML views unless html=False)."""
     build = run(layout, progress=progress)
-    start = time.perf_counter()
-    report = validate_store(load_store(build), layout.ontology / "shapes.ttl")
-    build.timings["validate"] = time.perf_counter() - start
-    if not report.conforms:
-        shown = "; ".join(str(r) for r in report.violations[:5])
-        more = f" (and {len(report.violations) - 5} more)" if len(report.violations) > 5 else ""
-        raise BuildFailed(f"the graph violates ontology/shapes.ttl, no export written: {shown}{more}")
-    build.warnings = report.warnings  # type: ignore[attr-defined]
-    if progress:
-        progress("validate")
-    write_all(build, _writers(html))
+
+    def check() -> None:
+        start = time.perf_counter()
+        report = validate_triples(build.dataset.sorted_triples, layout.ontology / "shapes.ttl")
+        build.timings["validate"] = time.perf_counter() - start
+        if not report.conforms:
+            shown = "; ".join(str(r) for r in report.violations[:5])
+            more = f" (and {len(report.violations) - 5} more)" if len(report.violations) > 5 else ""
+            raise BuildFailed(f"the graph violates ontology/shapes.ttl, no export written: {shown}{more}")
+        build.warnings = report.warnings  # type: ignore[attr-defined]
+        if progress:
+            progress("validate")
+
+    write_all(build, _writers(html), check=check)
     if progress:
         progress("export")
     return build
@@ -64,11 +67,8 @@ def validate_graph(layout: Layout, engine: str, data: Path | None) -> Report:
                 return validate_pyshacl(path, shapes, fmt="nt")
         return validate_pyshacl(data, shapes)
     if data is None:
-        return validate_store(load_store(run(layout)), shapes)
-    import pyoxigraph as ox
-    store = ox.Store()
-    store.bulk_load(path=str(data), format=ox.RdfFormat.TURTLE)
-    return validate_store(store, shapes)
+        return validate_triples(run(layout).dataset.sorted_triples, shapes)
+    return validate_file(data, shapes)
 
 
 def check_inputs(layout: Layout) -> dict[str, int]:

@@ -101,9 +101,9 @@ def test_a_killed_build_leaves_the_previous_exports_and_the_next_build_cleans_up
     build_and_export(project)
     before = _files(project.out)
     code = ("import time, kg.export.rdf as r\n"
-            "orig = r.write\n"
-            "def slow(*a, **k):\n    orig(*a, **k); print('staged', flush=True); time.sleep(60)\n"
-            "r.write = slow\n"
+            "orig = r.start\n"
+            "def slow(*a, **k):\n    c = orig(*a, **k); c.wait(); print('staged', flush=True); time.sleep(60)\n"
+            "r.start = slow\n"
             "from kg.builder import build_and_export\nfrom kg.paths import Layout\nfrom pathlib import Path\n"
             f"build_and_export(Layout.default(root=Path({str(project.sources.parent.parent)!r}), out=Path({str(project.out)!r})))\n")
     (project.sources / "new.md").write_text('- "A Paper Only The Killed Build Saw", ICML, 2024.\n')

@@ -20,19 +20,32 @@ def load_store(build) -> ox.Store:
     return store
 
 
-def write_all(build, writers=None, timings: dict | None = None) -> dict:
-    """Write every export of `build` into build.layout.out atomically; returns the build report."""
+def write_all(build, writers=None, timings: dict | None = None, check=None) -> dict:
+    """Write every export of `build` into build.layout.out atomically; returns the build report.
+
+    `check()` runs while a child process writes Turtle, JSON-LD and TriG; if it raises, nothing
+    is written. Any failure discards the staged files and leaves the previous exports as they were.
+    """
     timings = timings if timings is not None else build.timings
     with staged(build.layout.out) as staging:
         start = time.perf_counter()
-        rdf.write(build.dataset, staging)
+        conversion = rdf.start(build.dataset, staging)
         timings["export_rdf"] = time.perf_counter() - start
-        start = time.perf_counter()
-        report = reports.write(build, staging)
-        timings["export_reports"] = time.perf_counter() - start
-        for name, writer in (writers or {}).items():
+        try:
+            if check is not None:
+                check()
             start = time.perf_counter()
-            writer(build, staging)
-            timings[f"export_{name}"] = time.perf_counter() - start
+            report = reports.write(build, staging)
+            timings["export_reports"] = time.perf_counter() - start
+            for name, writer in (writers or {}).items():
+                start = time.perf_counter()
+                writer(build, staging)
+                timings[f"export_{name}"] = time.perf_counter() - start
+            start = time.perf_counter()
+            child = conversion.wait()
+            timings["export_rdf_wait"] = time.perf_counter() - start
+            timings.update({f"export_rdf_child_{name}": seconds for name, seconds in child.items()})
+        finally:
+            conversion.stop()
         staging.commit(prune=OWNED_FOLDERS)
     return report

@@ -1,11 +1,22 @@
 """RDF exports: qkg.nt, qkg.ttl, qkg.jsonld (the union graph) and qkg.trig (one named graph per origin).
 
-The build holds every triple as a sorted N-Triples line, so qkg.nt is written as it is and the
-other formats stream those lines through Oxigraph's serialisers in the same order: two builds on
+The build holds every triple as an N-Triples line; this process writes qkg.nt (and the quads
+TriG needs) in sorted order, then a child process streams them through Oxigraph's serialisers
+while this one validates and writes the other exports: the two cores work at once, and the
+child holds one triple at a time, not the graph. Same order in, same bytes out: two builds on
 the same inputs give byte-identical files.
 """
 
 from __future__ import annotations
+
+import ctypes
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -14,15 +25,78 @@ from kg.build import Dataset
 from kg.export.staging import Staging
 
 PREFIXES = dict(sorted(iri.PREFIXES.items()))
+QUADS = ".quads.nq"  # TriG's input, beside the staged files; never committed
+CONVERSIONS = (  # output, format, input, input format
+    ("qkg.ttl", "TURTLE", "qkg.nt", "N_TRIPLES"),
+    ("qkg.jsonld", "JSON_LD", "qkg.nt", "N_TRIPLES"),
+    ("qkg.trig", "TRIG", QUADS, "N_QUADS"),
+)
+
+
+class ConversionFailed(Exception):
+    """The serialiser child failed: its message names the file."""
+
+
+class Conversion:
+    """The child process writing qkg.ttl, qkg.jsonld and qkg.trig from the staged N-Triples and N-Quads."""
+
+    def __init__(self, staging: Staging):
+        self.folder = staging.root
+        for name, *_ in CONVERSIONS:
+            staging.path(name)  # registered now, so the commit moves them
+        package_root = str(Path(__file__).resolve().parents[2])
+        self.process = subprocess.Popen([sys.executable, "-m", "kg.export.rdf", str(self.folder)],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_die_with_parent,
+                                        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))})
+
+    def wait(self) -> dict[str, float]:
+        """Seconds the child spent per file; raises ConversionFailed if it failed."""
+        out, err = self.process.communicate()
+        (self.folder / QUADS).unlink(missing_ok=True)
+        if self.process.returncode != 0:
+            lines = err.decode("utf-8", "replace").strip().splitlines()
+            raise ConversionFailed(f"writing the Turtle/JSON-LD/TriG exports failed: {lines[-1] if lines else self.process.returncode}")
+        return json.loads(out)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux to kill it if the build process dies (no orphan writing into staging)."""
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def start(ds: Dataset, staging: Staging) -> Conversion:
+    """Write qkg.nt and the quads, then start the child that writes the other three formats."""
+    with open(staging.path("qkg.nt"), "wb") as out:
+        ds.write_ntriples(out)
+    with open(staging.root / QUADS, "wb") as out:
+        ds.write_nquads(out)
+    return Conversion(staging)
+
+
+def convert(folder: Path) -> dict[str, float]:
+    """In the child: stream each input through Oxigraph's parser into its serialiser."""
+    seconds = {}
+    for name, fmt, source, source_fmt in CONVERSIONS:
+        start_time = time.perf_counter()
+        with open(folder / name, "wb") as out:
+            quads = ox.parse(path=str(folder / source), format=getattr(ox.RdfFormat, source_fmt))
+            ox.serialize(quads, out, format=getattr(ox.RdfFormat, fmt), prefixes=PREFIXES)
+        seconds[name] = round(time.perf_counter() - start_time, 3)
+    return seconds
 
 
 def write(ds: Dataset, staging: Staging) -> None:
-    """Write the four RDF files into the staging folder."""
-    staging.write_bytes("qkg.nt", ds.ntriples)
-    for name, fmt, source, source_fmt in (
-        ("qkg.ttl", ox.RdfFormat.TURTLE, ds.ntriples, ox.RdfFormat.N_TRIPLES),
-        ("qkg.jsonld", ox.RdfFormat.JSON_LD, ds.ntriples, ox.RdfFormat.N_TRIPLES),
-        ("qkg.trig", ox.RdfFormat.TRIG, ds.nquads, ox.RdfFormat.N_QUADS),
-    ):
-        with open(staging.path(name), "wb") as out:
-            ox.serialize(ox.parse(source, format=source_fmt), out, format=fmt, prefixes=PREFIXES)
+    """All four files, waiting for the child."""
+    start(ds, staging).wait()
+
+
+if __name__ == "__main__":
+    print(json.dumps(convert(Path(sys.argv[1]))))
