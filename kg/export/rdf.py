@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -45,8 +46,8 @@ class Conversion:
         for name, *_ in CONVERSIONS:
             staging.path(name)  # registered now, so the commit moves them
         package_root = str(Path(__file__).resolve().parents[2])
-        self.process = subprocess.Popen([sys.executable, "-m", "kg.export.rdf", str(self.folder)],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_die_with_parent,
+        self.process = subprocess.Popen([sys.executable, "-m", "kg.export.rdf", str(self.folder), str(os.getpid())],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))})
 
     def wait(self) -> dict[str, float]:
@@ -64,12 +65,18 @@ class Conversion:
         self.process.wait()
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: ask Linux to kill it if the build process dies (no orphan writing into staging)."""
+def _die_with_parent(parent: int) -> None:
+    """In the child: ask Linux to kill it when the build process dies, so no orphan writes into staging.
+
+    Set here rather than in a preexec_fn, which would make Python fork the whole build process
+    (and count its memory twice) instead of spawning.
+    """
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent:  # the parent died before the request was in place
+        sys.exit(1)
 
 
 def start(ds: Dataset, staging: Staging) -> Conversion:
@@ -90,7 +97,16 @@ def convert(folder: Path) -> dict[str, float]:
             quads = ox.parse(path=str(folder / source), format=getattr(ox.RdfFormat, source_fmt))
             ox.serialize(quads, out, format=getattr(ox.RdfFormat, fmt), prefixes=PREFIXES)
         seconds[name] = round(time.perf_counter() - start_time, 3)
+    seconds["peak_mb"] = _own_peak_mb()
     return seconds
+
+
+def _own_peak_mb() -> int:
+    """This process's peak memory since exec (VmHWM): ru_maxrss would include the parent's at fork time."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def write(ds: Dataset, staging: Staging) -> None:
@@ -99,4 +115,5 @@ def write(ds: Dataset, staging: Staging) -> None:
 
 
 if __name__ == "__main__":
+    _die_with_parent(int(sys.argv[2]))
     print(json.dumps(convert(Path(sys.argv[1]))))
