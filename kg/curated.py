@@ -8,8 +8,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from kg.yaml_records import NotAList, Reading, YamlSyntaxError
 
 BITS = re.compile(r"^(?:W[0-9.]+(?:A[0-9.]+)?(?:KV[0-9.]+)?|W[0-9.]+KV[0-9.]+|A[0-9.]+|KV[0-9.]+|FP[0-9]+|INT[0-9]+)$")
 ARXIV = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})$")
@@ -193,6 +194,7 @@ class Curated:
     methods: list[Located] = field(default_factory=list)
     relations: list[Located] = field(default_factory=list)
     papers: list[Located] = field(default_factory=list)
+    workers_peak_mb: int = 0  # memory of the processes that read large files, for the benchmark
 
 
 KINDS: dict[str, tuple[str, type[_Strict]]] = {
@@ -210,34 +212,20 @@ def _label(kind: type[_Strict], data: Any) -> str:
     return f"{kind.__name__.removesuffix('Record').lower()} record"
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load_file(path: Path, model: type[_Strict], base: Path) -> list[Located]:
+def load_file(path: Path, model: type[_Strict], base: Path, reading: Reading | None = None) -> list[Located]:
     """Every record of one YAML file (a list of mappings) through `model`."""
     name = path.relative_to(base.parent).as_posix() if base in path.parents else path.as_posix()
+    reading = reading or Reading([path])
     try:
-        text = path.read_text(encoding="utf-8")
-        loader = _Loader(text)  # libyaml when available: 10x faster on large files
-        try:
-            root = loader.get_single_node()
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise CuratedError(f"{name}:{line}", "YAML", f"syntax error: {problem}") from None
+        records = reading.result(path)
+    except YamlSyntaxError as err:
+        raise CuratedError(f"{name}:{err.line}", "YAML", f"syntax error: {err.problem}") from None
+    except NotAList:
+        raise CuratedError(f"{name}:1", "file", "must be a YAML list of records") from None
     except (OSError, UnicodeDecodeError) as err:
         raise CuratedError(name, "file", f"cannot read: {err}") from None
-    if data is None:
-        return []
-    if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode):
-        raise CuratedError(f"{name}:1", "file", "must be a YAML list of records")
     out = []
-    for node, item in zip(root.value, data):
-        line = node.start_mark.line + 1
+    for line, item in records:
         try:
             if not isinstance(item, dict):
                 raise CuratedError(f"{name}:{line}", "record", "must be a mapping of fields")
@@ -254,23 +242,46 @@ def load_file(path: Path, model: type[_Strict], base: Path) -> list[Located]:
     return out
 
 
+def _files(curated_dir: Path) -> list[tuple[Path, str, type[_Strict]]]:
+    """(file, Curated attribute, model) for venues.yaml, sections.yaml and every file under methods/, relations/, papers/."""
+    out = []
+    for single, attr, model in (("venues.yaml", "venues", VenueRecord), ("sections.yaml", "sections", SectionRecord)):
+        if (curated_dir / single).exists():
+            out.append((curated_dir / single, attr, model))
+    for folder, (attr, model) in KINDS.items():
+        if (curated_dir / folder).is_dir():
+            out += [(path, attr, model) for path in sorted((curated_dir / folder).glob("*.y*ml"))]
+    return out
+
+
+class Loading:
+    """Curated files being read (large ones in parallel: see kg.yaml_records); result() checks and returns them."""
+
+    def __init__(self, curated_dir: Path):
+        self.dir = curated_dir
+        self.files = _files(curated_dir) if curated_dir.is_dir() else []
+        self.reading = Reading([path for path, _, _ in self.files])
+
+    def result(self) -> Curated:
+        curated = Curated()
+        try:
+            for path, attr, model in self.files:
+                getattr(curated, attr).extend(load_file(path, model, self.dir, self.reading))
+        finally:
+            self.reading.close()
+        curated.workers_peak_mb = self.reading.workers_peak_mb
+        _check_unique(curated)
+        return curated
+
+
+def start(curated_dir: Path) -> Loading:
+    """Begin reading the curated data; call result() on the answer for the checked records."""
+    return Loading(curated_dir)
+
+
 def load(curated_dir: Path) -> Curated:
     """Load venues.yaml, sections.yaml and every file under methods/, relations/ and papers/."""
-    curated = Curated()
-    if not curated_dir.is_dir():
-        return curated
-    base = curated_dir
-    for single, attr, model in (("venues.yaml", "venues", VenueRecord), ("sections.yaml", "sections", SectionRecord)):
-        path = curated_dir / single
-        if path.exists():
-            getattr(curated, attr).extend(load_file(path, model, base))
-    for folder, (attr, model) in KINDS.items():
-        directory = curated_dir / folder
-        if directory.is_dir():
-            for path in sorted(directory.glob("*.y*ml")):
-                getattr(curated, attr).extend(load_file(path, model, base))
-    _check_unique(curated)
-    return curated
+    return start(curated_dir).result()
 
 
 def _check_unique(curated: Curated) -> None:

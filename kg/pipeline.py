@@ -32,6 +32,7 @@ class Build:
     dataset: Dataset
     schemes: dict[str, Scheme] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    helper_peak_mb: dict[str, int] = field(default_factory=dict)  # peak memory of the child processes, by task
 
     def summary(self) -> dict[str, object]:
         edges = Counter(e.kind for e in self.edges)
@@ -66,9 +67,10 @@ def run(layout: Layout, extra_sources: list[Path] | None = None, progress=None) 
         if progress:
             progress(stage)
 
+    loading = curated_mod.start(layout.curated)  # large curated files are read on the other cores meanwhile
     parsed = parse_sources(layout.sources, extra_sources or [])
     lap("parse")
-    curated = curated_mod.load(layout.curated)
+    curated = loading.result()
     schemes = load_schemes(layout.ontology)
     resolution = resolve(parsed.records, curated)
     lap("resolve")
@@ -84,7 +86,8 @@ def run(layout: Layout, extra_sources: list[Path] | None = None, progress=None) 
     lap("methods")
     dataset = build_dataset(parsed, resolution, methods, edges, conflicts, curated, schemes, sections)
     lap("build")
-    return Build(layout, parsed, resolution, methods, edges, conflicts, dataset, schemes, timings)
+    return Build(layout, parsed, resolution, methods, edges, conflicts, dataset, schemes, timings,
+                 {"yaml_workers": curated.workers_peak_mb})
 
 
 def _section_conflicts(resolution: Resolution, of_paper: dict[str, list[Method]], sections) -> list[Conflict]:
