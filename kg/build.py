@@ -10,8 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 from itertools import islice
 from typing import BinaryIO
 
@@ -66,15 +65,23 @@ _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-@dataclass
 class Dataset:
-    """Triples in N-Triples form and the one named graph each belongs to (first writer wins, in build order)."""
+    """Triples in N-Triples form and the one named graph each belongs to (first writer wins, in build order).
 
-    graph_of: dict[str, str] = field(default_factory=dict)  # "<s> <p> o" -> "<graph>"
-    bad_links: list[str] = field(default_factory=list)
+    Built with add(); the first call to sorted_triples freezes it: the triples move into two
+    sorted lists and the dictionary that deduplicated them (a fifth of a large build's memory) goes.
+    """
+
+    def __init__(self) -> None:
+        self.bad_links: list[str] = []
+        self._graph_of: dict[str, str] | None = {}  # "<s> <p> o" -> "<graph>"
+        self._sorted: list[str] = []
+        self._graphs: list[str] = []  # the graph of each sorted triple
 
     def add(self, s: str, p: str, o: str, graph: str) -> None:
-        self.graph_of.setdefault(f"{s} {p} {o}", N(graph))
+        if self._graph_of is None:
+            raise RuntimeError("the dataset is frozen: its triples were already sorted for export")
+        self._graph_of.setdefault(f"{s} {p} {o}", N(graph))
 
     def link(self, s: str, p: str, url: str, graph: str) -> None:
         """Add an outside URL as an IRI; one that is not a valid absolute IRI is reported, not written."""
@@ -83,10 +90,18 @@ class Dataset:
             return
         self.add(s, p, N(url), graph)
 
-    @cached_property
+    @property
     def sorted_triples(self) -> list[str]:
         """Every triple, sorted by subject, predicate, object: the order of every export."""
-        return sorted(self.graph_of)
+        if self._graph_of is not None:
+            graph_of, self._graph_of = self._graph_of, None
+            self._sorted = sorted(graph_of)
+            self._graphs = [graph_of[t] for t in self._sorted]
+        return self._sorted
+
+    def quads(self) -> Iterator[tuple[str, str]]:
+        """(triple, graph) pairs in triple order."""
+        return zip(self.sorted_triples, self._graphs)
 
     def write_ntriples(self, out: BinaryIO) -> None:
         """The union graph as N-Triples, in sorted order, written in chunks (never one huge string)."""
@@ -95,8 +110,8 @@ class Dataset:
     def write_nquads(self, out: BinaryIO) -> None:
         """Every quad as N-Quads, by graph, then subject, predicate, object."""
         by_graph: dict[str, list[str]] = {}
-        for t in self.sorted_triples:  # bucketing the sorted list keeps each graph sorted: no second sort
-            by_graph.setdefault(self.graph_of[t], []).append(t)
+        for t, g in self.quads():  # bucketing the sorted list keeps each graph sorted: no second sort
+            by_graph.setdefault(g, []).append(t)
         for g in sorted(by_graph):
             _write_lines(out, (f"{t} {g} .\n" for t in by_graph[g]))
 
@@ -113,7 +128,7 @@ class Dataset:
         return buffer.getvalue()
 
     def __len__(self) -> int:
-        return len(self.graph_of)
+        return len(self._graph_of) if self._graph_of is not None else len(self._sorted)
 
 
 def _write_lines(out: BinaryIO, lines: Iterator[str], chunk: int = 50_000) -> None:

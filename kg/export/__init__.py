@@ -44,6 +44,7 @@ def write_all(build, writers=None, timings: dict | None = None, check=None) -> d
             start = time.perf_counter()
             child = conversion.wait()
             timings["export_rdf_wait"] = time.perf_counter() - start
+            build.helper_peak_mb["serialiser"] = child.pop("peak_mb")
             timings.update({f"export_rdf_child_{name}": seconds for name, seconds in child.items()})
         finally:
             conversion.stop()

@@ -6,6 +6,7 @@ building a networkx graph first took half a minute at 100k papers for a file thi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
 from kg import iri
@@ -44,7 +45,8 @@ def nodes_and_edges(build) -> tuple[dict[str, dict], list[tuple[str, str, dict]]
     return nodes, edges
 
 
-def render(nodes: dict[str, dict], edges: list[tuple[str, str, dict]]) -> str:
+def render(nodes: dict[str, dict], edges: list[tuple[str, str, dict]]) -> Iterator[str]:
+    """The document in pieces, so that a large graph is never one string in memory."""
     out = [HEADER]
     out += [f'  <key id="{key}" for="{domain}" attr.name="{name}" attr.type="{kind}" />\n' for key, domain, name, kind in reversed(KEYS)]
     out.append('  <graph edgedefault="directed">\n')
@@ -52,6 +54,9 @@ def render(nodes: dict[str, dict], edges: list[tuple[str, str, dict]]) -> str:
         out.append(f"    <node id={_attr(node)}>\n")
         out += [f'      <data key="{KEY_ID[k]}">{escape(str(v))}</data>\n' for k, v in nodes[node].items()]
         out.append("    </node>\n")
+        if len(out) > 20_000:
+            yield "".join(out)
+            out.clear()
     parallel: dict[tuple[str, str], int] = {}
     for source, target, data in sorted(edges, key=lambda e: (e[0], e[1], e[2]["relation"])):
         key = parallel.get((source, target), 0)  # several edges between two nodes are told apart by their key
@@ -59,8 +64,11 @@ def render(nodes: dict[str, dict], edges: list[tuple[str, str, dict]]) -> str:
         out.append(f'    <edge source={_attr(source)} target={_attr(target)} id="{key}">\n')
         out += [f'      <data key="{KEY_ID[k]}">{escape(str(v))}</data>\n' for k, v in data.items()]
         out.append("    </edge>\n")
+        if len(out) > 20_000:
+            yield "".join(out)
+            out.clear()
     out.append("  </graph>\n</graphml>\n")
-    return "".join(out)
+    yield "".join(out)
 
 
 def _attr(value: str) -> str:
@@ -68,4 +76,6 @@ def _attr(value: str) -> str:
 
 
 def write(build, staging: Staging) -> None:
-    staging.write_text("qkg.graphml", render(*nodes_and_edges(build)))
+    with open(staging.path("qkg.graphml"), "wb") as out:
+        for piece in render(*nodes_and_edges(build)):
+            out.write(piece.encode("utf-8"))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import pyoxigraph as ox
 from kg import iri
 from kg.build import Dataset
 from kg.export.staging import Staging
+from kg.yaml_records import own_peak_mb
 
 PREFIXES = dict(sorted(iri.PREFIXES.items()))
 QUADS = ".quads.nq"  # TriG's input, beside the staged files; never committed
@@ -97,16 +97,8 @@ def convert(folder: Path) -> dict[str, float]:
             quads = ox.parse(path=str(folder / source), format=getattr(ox.RdfFormat, source_fmt))
             ox.serialize(quads, out, format=getattr(ox.RdfFormat, fmt), prefixes=PREFIXES)
         seconds[name] = round(time.perf_counter() - start_time, 3)
-    seconds["peak_mb"] = _own_peak_mb()
+    seconds["peak_mb"] = own_peak_mb()
     return seconds
-
-
-def _own_peak_mb() -> int:
-    """This process's peak memory since exec (VmHWM): ru_maxrss would include the parent's at fork time."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024)
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def write(ds: Dataset, staging: Staging) -> None:

@@ -16,7 +16,7 @@ DUMPS = "https://w3id.org/qkg/exports/"
 def write(build, staging: Staging) -> None:
     V, R, X = "http://rdfs.org/ns/void#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2001/XMLSchema#"
     classes, properties, subjects = Counter(), Counter(), set()
-    for line in build.dataset.graph_of:
+    for line in build.dataset.sorted_triples:
         s, p, o = line.split(" ", 2)
         properties[p[1:-1]] += 1
         subjects.add(s)
