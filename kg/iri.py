@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from kg.parse.text import ascii_fold
 
@@ -38,6 +39,7 @@ PREFIXES: dict[str, str] = {
 _KIND_PATHS = {"family": "family/", "hardware": "hardware/", "category": "category/"}
 
 
+@cache  # pure, and called millions of times on a few hundred thousand names
 def slug(text: str) -> str:
     """A readable, stable IRI segment: 'QuIP#' -> 'quip-sharp', 'LSQ+' -> 'lsq-plus', 'LLM.int8()' -> 'llm-int8'."""
     text = ascii_fold(text).lower().replace("#", "-sharp").replace("++", "-plus-plus").replace("+", "-plus")
@@ -88,6 +90,7 @@ def rule(name: str) -> str:
     return RESOURCE + "rule/" + slug(name)
 
 
+@cache
 def graph_source(file: str) -> str:
     return GRAPH + "source/" + slug(file.rsplit(".", 1)[0])
 

@@ -9,6 +9,7 @@ value remembers the records (file:line) or curated record it came from.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -251,6 +252,7 @@ def _identifier_owners(groups: list[list[Record]], paper_records: list[Located])
 
 # --- canonical values ---------------------------------------------------------------------
 
+@lru_cache(maxsize=1 << 16)
 def _title_score(title: str) -> tuple:
     letters = [c for c in title if c.isalpha()]
     upper = sum(c.isupper() for c in letters)
@@ -269,14 +271,20 @@ def _choose_title(records: list[Record]) -> Value:
 
 def person_key(p: Person) -> str:
     """Family name and first initial, lower-case ASCII: how authors are compared across lists."""
-    family = re.sub(r"[^a-z]", "", ascii_fold(p.family).lower())
-    initial = re.sub(r"[^a-z]", "", ascii_fold(p.given).lower())[:1]
+    family = _letters(p.family)
+    initial = _letters(p.given)[:1]
     return f"{family}-{initial}" if initial else family
 
 
 def family_sequence(people: list[Person]) -> tuple[str, ...]:
     """Family names compared on their last word: 'v. Baalen' and 'van Baalen' agree."""
-    return tuple(re.sub(r"[^a-z]", "", ascii_fold(p.family.split()[-1] if p.family.split() else "").lower()) for p in people)
+    return tuple(_letters(p.family.split()[-1] if p.family.split() else "") for p in people)
+
+
+@lru_cache(maxsize=1 << 16)  # names repeat across entries and are compared many times
+def _letters(name: str) -> str:
+    """Lower-case ASCII letters only: 'Dettmers-Ö' -> 'dettmerso'."""
+    return re.sub(r"[^a-z]", "", ascii_fold(name).lower())
 
 
 def authors_fit(record: Record, full: tuple[str, ...]) -> bool:
