@@ -10,6 +10,7 @@ both engines find the same violations.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -78,7 +79,7 @@ class PropertyConstraint:
     allowed: frozenset[str] | None = None
     pattern: re.Pattern | None = None
 
-    def check(self, focus: str, values: list[str], types: dict[str, list[str]], out: set) -> None:
+    def check(self, focus: str, values: list[str], typed: set[str], out: set) -> None:
         def fail(value: str | None = None) -> None:
             out.add(Result(_show(focus), self.message, self.severity, "" if value is None else _show(value)))
 
@@ -87,7 +88,7 @@ class PropertyConstraint:
         for v in values:
             if self.datatype is not None and (not v.startswith('"') or _datatype(v) != self.datatype):
                 fail(v)
-            if self.cls is not None and self.cls not in types.get(v, ()):
+            if self.cls is not None and f"{v} {TYPE} {self.cls}" not in typed:
                 fail(v)
             if self.allowed is not None and v not in self.allowed:
                 fail(v)
@@ -203,39 +204,43 @@ def validate_triples(triples: list[str], shapes_path: Path) -> Report:
     paths = {c.path for shape in shapes for c in shape.properties}
     sparql_predicates = {p for shape in shapes for c in shape.sparql for p in c.predicates}
     sparql_targets = {t for shape in shapes if shape.sparql for t in shape.targets}
-    types: dict[str, list[str]] = {}
-    for t in triples:  # pass 1: every node's classes, for targets and sh:class
-        if f" {TYPE} " in t:
-            s, p, o = t.split(" ", 2)
-            if p == TYPE:
-                types.setdefault(s, []).append(o)
+    # The rdf:type lines themselves (no new strings): "is v a C?" is one set lookup, for sh:class.
+    typed = {t for t in triples if f" {TYPE} " in t}
     results: set[Result] = set()
-    for_sparql = []
-    for subject, lines in groupby(triples, key=lambda t: t[:t.index(" ")]):  # pass 2: one subject at a time
-        values: dict[str, list[str]] = {}
-        for t in lines:
-            _, p, o = t.split(" ", 2)
-            if p in paths:
-                values.setdefault(p, []).append(o)
-            if p in sparql_predicates or (p == TYPE and o in sparql_targets):
-                for_sparql.append(t)
-        classes = types.get(subject)
-        if not classes:
-            continue
-        for shape in shapes:
-            if shape.targets.isdisjoint(classes):
+    with tempfile.TemporaryFile() as for_sparql:  # the few predicates the SPARQL constraints read, for their store
+        batch: list[str] = []
+        for subject, lines in groupby(triples, key=lambda t: t[:t.index(" ")]):  # one subject at a time
+            values: dict[str, list[str]] = {}
+            classes = []
+            for t in lines:
+                _, p, o = t.split(" ", 2)
+                if p == TYPE:
+                    classes.append(o)
+                if p in paths:
+                    values.setdefault(p, []).append(o)
+                if p in sparql_predicates or (p == TYPE and o in sparql_targets):
+                    batch.append(f"{t} .\n")
+            if len(batch) > 50_000:
+                for_sparql.write("".join(batch).encode("utf-8"))
+                batch.clear()
+            if not classes:
                 continue
-            for c in shape.properties:
-                c.check(subject, values.get(c.path, []), types, results)
-    if for_sparql:
-        _run_sparql(shapes, for_sparql, results)
+            for shape in shapes:
+                if shape.targets.isdisjoint(classes):
+                    continue
+                for c in shape.properties:
+                    c.check(subject, values.get(c.path, []), typed, results)
+        for_sparql.write("".join(batch).encode("utf-8"))
+        if any(shape.sparql for shape in shapes):
+            for_sparql.seek(0)
+            _run_sparql(shapes, for_sparql, results)
     return Report(sorted(results, key=lambda r: (r.severity != "Violation", r.focus, r.message, r.value)))
 
 
-def _run_sparql(shapes: list[NodeShape], lines: list[str], results: set) -> None:
-    """The SPARQL constraints, on a store holding only the triples they read."""
+def _run_sparql(shapes: list[NodeShape], triples, results: set) -> None:
+    """The SPARQL constraints, on a store holding only the triples they read (an N-Triples file object)."""
     store = ox.Store()
-    store.bulk_load("".join(f"{t} .\n" for t in lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES)
     for shape in shapes:
         for c in shape.sparql:
             for solution in store.query(SPARQL_PREFIXES + c.query):
