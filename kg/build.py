@@ -116,12 +116,6 @@ class Dataset:
             _write_lines(out, (f"{t} {g} .\n" for t in by_graph[g]))
 
     @property
-    def nquads(self) -> bytes:
-        buffer = io.BytesIO()
-        self.write_nquads(buffer)
-        return buffer.getvalue()
-
-    @property
     def ntriples(self) -> bytes:
         buffer = io.BytesIO()
         self.write_ntriples(buffer)

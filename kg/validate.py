@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from kg import iri
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -136,7 +137,7 @@ def _rdf_list(graph: ox.Store, head) -> list:
     return items
 
 
-PREFIXES = {"qkg": "https://w3id.org/qkg/ontology#", "fabio": "http://purl.org/spar/fabio/", "xsd": XSD}
+PREFIXES = iri.PREFIXES  # the names shapes.ttl's SPARQL may use
 SPARQL_PREFIXES = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 
 

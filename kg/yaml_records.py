@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from kg.child import own_peak_mb, spawn
+
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster on large files
 PARALLEL_BYTES = 2_000_000  # below this in all, a pool costs more than it saves
 PIECES_PER_WORKER = 4
@@ -100,7 +102,7 @@ class Reading:
                 self.texts[path] = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as err:
                 self.errors[path] = err
-        self.jobs: list[tuple[Path, int]] = []  # (file, piece number) in submission order
+        self.jobs: list[Path] = []  # the file of each piece, in submission order
         self.workers: list[_Worker] = []
         count = os.cpu_count() or 1
         if sum(len(t) for t in self.texts.values()) < PARALLEL_BYTES or count < 2:
@@ -108,9 +110,9 @@ class Reading:
         work: list[list[tuple[str, int, int]]] = [[] for _ in range(count)]
         for path, text in self.texts.items():
             cut = pieces(text, count * PIECES_PER_WORKER) if len(text) >= PARALLEL_BYTES // 4 else None
-            for i, piece in enumerate(cut or []):
+            for piece in cut or []:
                 work[len(self.jobs) % count].append(piece)
-                self.jobs.append((path, i))
+                self.jobs.append(path)
         self.workers = [_Worker(w) for w in work if w]
 
     def result(self, path: Path) -> Records:
@@ -126,7 +128,7 @@ class Reading:
         if not hasattr(self, "_done"):
             results = [w.result() for w in self.workers]
             self._done: dict[Path, list[Records | None]] = {}
-            for n, (path, _) in enumerate(self.jobs):  # job n went to worker n % count, as its (n // count)th piece
+            for n, path in enumerate(self.jobs):  # job n went to worker n % count, as its (n // count)th piece
                 self._done.setdefault(path, []).append(results[n % len(results)][n // len(results)] if results else None)
         return self._done
 
@@ -145,8 +147,7 @@ class _Worker:
 
     def __init__(self, work: list[tuple[str, int, int]]):
         self.count = len(work)
-        self.process = subprocess.Popen([sys.executable, "-m", "kg.yaml_records"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))})
+        self.process = spawn("kg.yaml_records", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.output: bytes = b""
         self.peak_mb = 0
         self.thread = threading.Thread(target=self._talk, args=(pickle.dumps(work),), daemon=True)
@@ -167,17 +168,6 @@ class _Worker:
         if self.process.poll() is None:
             self.process.kill()
         self.thread.join()
-
-
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
-
-def own_peak_mb() -> int:
-    """This process's peak memory since exec (VmHWM): ru_maxrss would include its parent's at fork time."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024)
-    import resource
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 if __name__ == "__main__":

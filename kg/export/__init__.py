@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import time
 
-import pyoxigraph as ox
-
 from kg.export import rdf, reports
 from kg.export.staging import staged
 
 # Folders whose files only a build writes: stale files there are removed on commit.
 OWNED_FOLDERS = ["reports", "html", "tables", "ontology"]
-
-
-def load_store(build) -> ox.Store:
-    """The built dataset in an in-memory Oxigraph store (named graphs kept)."""
-    store = ox.Store()
-    store.bulk_load(build.dataset.nquads, format=ox.RdfFormat.N_QUADS)
-    return store
 
 
 def write_all(build, writers=None, timings: dict | None = None, check=None) -> dict:

@@ -22,8 +22,8 @@ import pyoxigraph as ox
 
 from kg import iri
 from kg.build import Dataset
+from kg.child import own_peak_mb, spawn
 from kg.export.staging import Staging
-from kg.yaml_records import own_peak_mb
 
 PREFIXES = dict(sorted(iri.PREFIXES.items()))
 QUADS = ".quads.nq"  # TriG's input, beside the staged files; never committed
@@ -45,10 +45,7 @@ class Conversion:
         self.folder = staging.root
         for name, *_ in CONVERSIONS:
             staging.path(name)  # registered now, so the commit moves them
-        package_root = str(Path(__file__).resolve().parents[2])
-        self.process = subprocess.Popen([sys.executable, "-m", "kg.export.rdf", str(self.folder), str(os.getpid())],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))})
+        self.process = spawn("kg.export.rdf", str(self.folder), str(os.getpid()), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def wait(self) -> dict[str, float]:
         """Seconds the child spent per file; raises ConversionFailed if it failed."""
@@ -99,11 +96,6 @@ def convert(folder: Path) -> dict[str, float]:
         seconds[name] = round(time.perf_counter() - start_time, 3)
     seconds["peak_mb"] = own_peak_mb()
     return seconds
-
-
-def write(ds: Dataset, staging: Staging) -> None:
-    """All four files, waiting for the child."""
-    start(ds, staging).wait()
 
 
 if __name__ == "__main__":
