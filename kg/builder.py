@@ -9,6 +9,7 @@ from pathlib import Path
 from kg import curated as curated_mod
 from kg.curated import CuratedError
 from kg.export import write_all
+from kg.export.rdf import ConversionFailed
 from kg.methods import MethodError
 from kg.paths import Layout
 from kg.pipeline import Build, run
@@ -81,7 +82,7 @@ def check_inputs(layout: Layout) -> dict[str, int]:
 
 def describe_error(err: Exception) -> str:
     """One line for any failure: input errors as they are, anything else with its origin."""
-    if isinstance(err, (CuratedError, MethodError, ResolveError, BuildFailed)):
+    if isinstance(err, (CuratedError, MethodError, ResolveError, BuildFailed, ConversionFailed)):
         return str(err)
     if isinstance(err, PermissionError):
         return f"cannot write {err.filename}: permission denied"
