@@ -12,7 +12,7 @@ from kg.export import write_all
 from kg.export.rdf import ConversionFailed
 from kg.methods import MethodError
 from kg.paths import Layout
-from kg.pipeline import Build, run
+from kg.pipeline import Build, gc_paused, run
 from kg.resolve import ResolveError
 from kg.validate import Report, validate_file, validate_pyshacl, validate_triples
 
@@ -34,6 +34,11 @@ def _writers(html: bool = True) -> dict:
 
 def build_and_export(layout: Layout, progress=None, html: bool = True) -> Build:
     """Build, validate (refusing a graph with violations) and write every export (HTML views unless html=False)."""
+    with gc_paused():
+        return _build_and_export(layout, progress, html)
+
+
+def _build_and_export(layout: Layout, progress, html: bool) -> Build:
     build = run(layout, progress=progress)
 
     def check() -> None:

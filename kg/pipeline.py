@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,8 +56,27 @@ class Build:
         }
 
 
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector: a build allocates millions of objects that live to its end,
+    and each full collection walks all of them (12 s of an 88 s build at 100k papers). The build
+    makes no cycles worth collecting before it ends; the collector resumes afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run(layout: Layout, extra_sources: list[Path] | None = None, progress=None) -> Build:
     """Read every input and build the graph in memory (nothing is written)."""
+    with gc_paused():
+        return _run(layout, extra_sources, progress)
+
+
+def _run(layout: Layout, extra_sources: list[Path] | None, progress) -> Build:
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 

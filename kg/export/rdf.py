@@ -99,5 +99,7 @@ def convert(folder: Path) -> dict[str, float]:
 
 
 if __name__ == "__main__":
+    import gc
+    gc.disable()  # a short-lived converter holding no Python cycles
     _die_with_parent(int(sys.argv[2]))
     print(json.dumps(convert(Path(sys.argv[1]))))
