@@ -252,7 +252,7 @@ def _identifier_owners(groups: list[list[Record]], paper_records: list[Located])
 
 # --- canonical values ---------------------------------------------------------------------
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 20)
 def _title_score(title: str) -> tuple:
     letters = [c for c in title if c.isalpha()]
     upper = sum(c.isupper() for c in letters)
@@ -281,7 +281,7 @@ def family_sequence(people: list[Person]) -> tuple[str, ...]:
     return tuple(_letters(p.family.split()[-1] if p.family.split() else "") for p in people)
 
 
-@lru_cache(maxsize=1 << 16)  # names repeat across entries and are compared many times
+@lru_cache(maxsize=1 << 20)  # names repeat across entries and are compared many times
 def _letters(name: str) -> str:
     """Lower-case ASCII letters only: 'Dettmers-Ö' -> 'dettmerso'."""
     return re.sub(r"[^a-z]", "", ascii_fold(name).lower())

@@ -15,7 +15,7 @@ _GENERIC_PREFIXES = {"a survey", "survey", "overview", "an overview", "review", 
 _SURVEY_REST = re.compile(r"^(?:a |an )?(?:comprehensive |systematic )?(?:survey|overview|review)\b", re.I)
 
 
-@lru_cache(maxsize=1 << 16)  # each title is normalised many times while entries are grouped and compared
+@lru_cache(maxsize=1 << 20)  # each title is normalised many times while entries are grouped and compared
 def norm(title: str) -> str:
     """Lower-case ASCII words: 'Zero-Shot Quantization!' -> 'zero shot quantization'."""
     return re.sub(r"[^a-z0-9]+", " ", ascii_fold(title).lower()).strip()
