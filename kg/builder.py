@@ -14,7 +14,7 @@ from kg.methods import MethodError
 from kg.paths import Layout
 from kg.pipeline import Build, gc_paused, run
 from kg.resolve import ResolveError
-from kg.validate import Report, validate_file, validate_pyshacl, validate_triples
+from kg.validate import Report, validate_file, validate_pyshacl, validate_subjects
 
 
 class BuildFailed(Exception):
@@ -43,7 +43,7 @@ def _build_and_export(layout: Layout, progress, html: bool) -> Build:
 
     def check() -> None:
         start = time.perf_counter()
-        report = validate_triples(build.dataset.sorted_triples, layout.ontology / "shapes.ttl")
+        report = validate_subjects(build.dataset.by_subject, layout.ontology / "shapes.ttl")
         build.timings["validate"] = time.perf_counter() - start
         if not report.conforms:
             shown = "; ".join(str(r) for r in report.violations[:5])
@@ -73,7 +73,7 @@ def validate_graph(layout: Layout, engine: str, data: Path | None) -> Report:
                 return validate_pyshacl(path, shapes, fmt="nt")
         return validate_pyshacl(data, shapes)
     if data is None:
-        return validate_triples(run(layout).dataset.sorted_triples, shapes)
+        return validate_subjects(run(layout).dataset.by_subject, shapes)
     return validate_file(data, shapes)
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 import tempfile
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -80,7 +82,7 @@ class PropertyConstraint:
     allowed: frozenset[str] | None = None
     pattern: re.Pattern | None = None
 
-    def check(self, focus: str, values: list[str], typed: set[str], out: set) -> None:
+    def check(self, focus: str, values: list[str], instances: dict[str, set[str]], out: set) -> None:
         def fail(value: str | None = None) -> None:
             out.add(Result(_show(focus), self.message, self.severity, "" if value is None else _show(value)))
 
@@ -89,7 +91,7 @@ class PropertyConstraint:
         for v in values:
             if self.datatype is not None and (not v.startswith('"') or _datatype(v) != self.datatype):
                 fail(v)
-            if self.cls is not None and f"{v} {TYPE} {self.cls}" not in typed:
+            if self.cls is not None and v not in instances.get(self.cls, ()):
                 fail(v)
             if self.allowed is not None and v not in self.allowed:
                 fail(v)
@@ -199,28 +201,33 @@ def _severity(shapes: ox.Store, node) -> str:
     return sev.value.rsplit("#", 1)[1] if sev is not None else "Violation"
 
 
-def validate_triples(triples: list[str], shapes_path: Path) -> Report:
-    """Validate N-Triples lines "<s> <p> o" (no final " ."), sorted so that each subject's lines are together."""
+def validate_subjects(subjects: Sequence[tuple], shapes_path: Path) -> Report:
+    """Validate triples grouped by subject: (subject, its "<p> o" strings in N-Triples form, ...) each."""
     shapes = compile_shapes(shapes_path)
     paths = {c.path for shape in shapes for c in shape.properties}
     sparql_predicates = {p for shape in shapes for c in shape.sparql for p in c.predicates}
     sparql_targets = {t for shape in shapes if shape.sparql for t in shape.targets}
-    # The rdf:type lines themselves (no new strings): "is v a C?" is one set lookup, for sh:class.
-    typed = {t for t in triples if f" {TYPE} " in t}
+    type_prefix = TYPE + " "
+    # class -> its instances (the subject strings themselves): "is v a C?" is one set lookup, for sh:class.
+    instances: dict[str, set[str]] = {}
+    for subject, rests, *_ in subjects:
+        for rest in rests:
+            if rest.startswith(type_prefix):
+                instances.setdefault(rest[len(type_prefix):], set()).add(subject)
     results: set[Result] = set()
     with tempfile.TemporaryFile() as for_sparql:  # the few predicates the SPARQL constraints read, for their store
         batch: list[str] = []
-        for subject, lines in groupby(triples, key=lambda t: t[:t.index(" ")]):  # one subject at a time
+        for subject, rests, *_ in subjects:
             values: dict[str, list[str]] = {}
             classes = []
-            for t in lines:
-                _, p, o = t.split(" ", 2)
+            for rest in rests:
+                p, o = rest.split(" ", 1)
                 if p == TYPE:
                     classes.append(o)
                 if p in paths:
                     values.setdefault(p, []).append(o)
                 if p in sparql_predicates or (p == TYPE and o in sparql_targets):
-                    batch.append(f"{t} .\n")
+                    batch.append(f"{subject} {rest} .\n")
             if len(batch) > 50_000:
                 for_sparql.write("".join(batch).encode("utf-8"))
                 batch.clear()
@@ -230,7 +237,7 @@ def validate_triples(triples: list[str], shapes_path: Path) -> Report:
                 if shape.targets.isdisjoint(classes):
                     continue
                 for c in shape.properties:
-                    c.check(subject, values.get(c.path, []), typed, results)
+                    c.check(subject, values.get(c.path, []), instances, results)
         for_sparql.write("".join(batch).encode("utf-8"))
         if any(shape.sparql for shape in shapes):
             for_sparql.seek(0)
@@ -253,7 +260,8 @@ def validate_file(path: Path, shapes_path: Path) -> Report:
     """Validate an RDF file (any syntax Oxigraph reads, by its extension)."""
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
     lines = sorted({f"{q.subject} {q.predicate} {q.object}" for q in ox.parse(path=str(path), format=fmt)})
-    return validate_triples(lines, shapes_path)
+    by_subject = groupby((line.split(" ", 1) for line in lines), key=itemgetter(0))
+    return validate_subjects([(subject, [rest for _, rest in group]) for subject, group in by_subject], shapes_path)
 
 
 _UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")

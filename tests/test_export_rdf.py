@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -89,3 +90,22 @@ def test_raptor_parses_each_file_to_the_same_count(built, name, syntax):
     # rapper -c prints "rapper: Parsing returned N triples" on stderr
     count = int(done.stderr.strip().rsplit("returned", 1)[1].split()[0])
     assert count == len(build.dataset)
+
+
+def test_dataset_writes_lines_in_sorted_order_with_each_triple_in_its_first_graph():
+    from kg.build import Dataset
+    ds = Dataset()
+    # subjects that start one another ('_:b1', '_:b10'; '<x/a>', '<x/a-b>'): grouping by subject must still give line order
+    for s in ("<http://x/a/c>", "<http://x/a>", "<http://x/a-b>", "<http://x/a.b>", "_:b1", "_:b10"):
+        ds.add(s, "<http://p/q>", '"v"', "http://g/two")
+        ds.add(s, "<http://p/a>", '"w"', "http://g/one")
+    ds.add("<http://x/a>", "<http://p/q>", '"v"', "http://g/one")  # a second writer: the first graph stays
+    written: dict[str, io.BytesIO] = {}
+    nt = io.BytesIO()
+    ds.write(nt, lambda g: written.setdefault(g, io.BytesIO()))
+    lines = nt.getvalue().decode().splitlines()
+    assert lines == sorted(lines) and len(lines) == len(ds) == 12
+    assert ds.ntriples == nt.getvalue()
+    two = written["<http://g/two>"].getvalue().decode().splitlines()
+    assert two == sorted(two) and '<http://x/a> <http://p/q> "v" <http://g/two> .' in two
+    assert len(written["<http://g/one>"].getvalue().decode().splitlines()) == 6

@@ -1,7 +1,7 @@
 """RDF exports: qkg.nt, qkg.ttl, qkg.jsonld (the union graph) and qkg.trig (one named graph per origin).
 
 The build holds every triple as an N-Triples line; this process writes qkg.nt (and the quads
-TriG needs) in sorted order, then a child process streams them through Oxigraph's serialisers
+TriG needs, one file per named graph) in sorted order in one pass, then a child process streams them through Oxigraph's serialisers
 while this one validates and writes the other exports: the two cores work at once, and the
 child holds one triple at a time, not the graph. Same order in, same bytes out: two builds on
 the same inputs give byte-identical files.
@@ -12,11 +12,14 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from itertools import chain
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -26,7 +29,7 @@ from kg.child import own_peak_mb, spawn
 from kg.export.staging import Staging
 
 PREFIXES = dict(sorted(iri.PREFIXES.items()))
-QUADS = ".quads.nq"  # TriG's input, beside the staged files; never committed
+QUADS = ".quads"  # TriG's input, a folder beside the staged files (one N-Quads file per graph); never committed
 CONVERSIONS = (  # output, format, input, input format
     ("qkg.ttl", "TURTLE", "qkg.nt", "N_TRIPLES"),
     ("qkg.jsonld", "JSON_LD", "qkg.nt", "N_TRIPLES"),
@@ -50,7 +53,7 @@ class Conversion:
     def wait(self) -> dict[str, float]:
         """Seconds the child spent per file; raises ConversionFailed if it failed."""
         out, err = self.process.communicate()
-        (self.folder / QUADS).unlink(missing_ok=True)
+        shutil.rmtree(self.folder / QUADS, ignore_errors=True)
         if self.process.returncode != 0:
             lines = err.decode("utf-8", "replace").strip().splitlines()
             raise ConversionFailed(f"writing the Turtle/JSON-LD/TriG exports failed: {lines[-1] if lines else self.process.returncode}")
@@ -78,10 +81,24 @@ def _die_with_parent(parent: int) -> None:
 
 def start(ds: Dataset, staging: Staging) -> Conversion:
     """Write qkg.nt and the quads, then start the child that writes the other three formats."""
-    with open(staging.path("qkg.nt"), "wb") as out:
-        ds.write_ntriples(out)
-    with open(staging.root / QUADS, "wb") as out:
-        ds.write_nquads(out)
+    quads = staging.root / QUADS
+    quads.mkdir()
+    files: dict[str, BinaryIO] = {}
+
+    def graph_file(graph: str) -> BinaryIO:
+        if graph not in files:
+            files[graph] = open(quads / f"{len(files):04d}.nq", "wb")
+        return files[graph]
+
+    try:
+        with open(staging.path("qkg.nt"), "wb") as out:
+            ds.write(out, graph_file)
+    finally:
+        for f in files.values():
+            f.close()
+    # The child reads the graphs in IRI order, as TriG lists them: named by that order.
+    for n, graph in enumerate(sorted(files)):
+        Path(files[graph].name).rename(quads / f"graph-{n:04d}.nq")
     return Conversion(staging)
 
 
@@ -90,8 +107,10 @@ def convert(folder: Path) -> dict[str, float]:
     seconds = {}
     for name, fmt, source, source_fmt in CONVERSIONS:
         start_time = time.perf_counter()
+        source_path = folder / source
+        paths = sorted(source_path.glob("graph-*.nq")) if source_path.is_dir() else [source_path]
         with open(folder / name, "wb") as out:
-            quads = ox.parse(path=str(folder / source), format=getattr(ox.RdfFormat, source_fmt))
+            quads = chain.from_iterable(ox.parse(path=str(p), format=getattr(ox.RdfFormat, source_fmt)) for p in paths)
             ox.serialize(quads, out, format=getattr(ox.RdfFormat, fmt), prefixes=PREFIXES)
         seconds[name] = round(time.perf_counter() - start_time, 3)
     seconds["peak_mb"] = own_peak_mb()

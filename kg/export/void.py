@@ -15,19 +15,16 @@ DUMPS = "https://w3id.org/qkg/exports/"
 
 def write(build, staging: Staging) -> None:
     V, R, X = "http://rdfs.org/ns/void#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2001/XMLSchema#"
-    classes, properties, subjects = Counter(), Counter(), set()
-    for line in build.dataset.sorted_triples:
-        s, p, o = line.split(" ", 2)
-        properties[p[1:-1]] += 1
-        subjects.add(s)
-        if p[1:-1] == R + "type":
-            classes[o[1:-1]] += 1
+    type_prefix = f"<{R}type> "
+    groups = build.dataset.by_subject
+    properties = Counter(rest[1:rest.index(">")] for _, rests, _ in groups for rest in rests)
+    classes = Counter(rest[len(type_prefix) + 1:-1] for _, rests, _ in groups for rest in rests if rest.startswith(type_prefix))
     d = ox.NamedNode(DATASET)
     triples = [
         ox.Triple(d, ox.NamedNode(R + "type"), ox.NamedNode(V + "Dataset")),
         ox.Triple(d, ox.NamedNode("http://purl.org/dc/terms/title"), ox.Literal("qkg: the quantization research knowledge graph")),
         ox.Triple(d, ox.NamedNode(V + "triples"), ox.Literal(str(len(build.dataset)), datatype=ox.NamedNode(X + "integer"))),
-        ox.Triple(d, ox.NamedNode(V + "distinctSubjects"), ox.Literal(str(len(subjects)), datatype=ox.NamedNode(X + "integer"))),
+        ox.Triple(d, ox.NamedNode(V + "distinctSubjects"), ox.Literal(str(len(groups)), datatype=ox.NamedNode(X + "integer"))),
         ox.Triple(d, ox.NamedNode(V + "classes"), ox.Literal(str(len(classes)), datatype=ox.NamedNode(X + "integer"))),
         ox.Triple(d, ox.NamedNode(V + "properties"), ox.Literal(str(len(properties)), datatype=ox.NamedNode(X + "integer"))),
         ox.Triple(d, ox.NamedNode(V + "sparqlEndpoint"), ox.NamedNode("http://127.0.0.1:8000/sparql")),
