@@ -10,6 +10,7 @@ whole, so that errors and line numbers are always those of the whole file.
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import re
@@ -25,7 +26,7 @@ from kg.child import own_peak_mb, spawn
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster on large files
 PARALLEL_BYTES = 2_000_000  # below this in all, a pool costs more than it saves
-PIECES_PER_WORKER = 4
+PIECES_PER_WORKER = 8
 _RECORD_START = re.compile(r"^-(?=[ \n])", re.M)
 _NOT_PLAIN = re.compile(r"^(?:---|\.\.\.|%)|(?:^|[\s\[{,])[&*!][^\s,\[\]{}]", re.M)  # documents, directives, anchors, aliases, tags
 
@@ -161,7 +162,10 @@ class _Worker:
         self.thread.join()
         if self.process.returncode != 0:
             return [None] * self.count
-        results, self.peak_mb = pickle.loads(self.output)
+        stream = io.BytesIO(self.output)
+        self.output = b""
+        results = [pickle.load(stream) for _ in range(self.count)]
+        self.peak_mb = pickle.load(stream)
         return results
 
     def stop(self) -> None:
@@ -173,5 +177,6 @@ class _Worker:
 if __name__ == "__main__":
     import gc
     gc.disable()  # a short-lived reader: collections would walk every record built so far, 3-4x the reading time
-    answers = [_read_piece(*piece) for piece in pickle.loads(sys.stdin.buffer.read())]
-    sys.stdout.buffer.write(pickle.dumps((answers, own_peak_mb())))
+    for piece in pickle.loads(sys.stdin.buffer.read()):
+        pickle.dump(_read_piece(*piece), sys.stdout.buffer)  # one piece's records at a time: the worker's peak is one piece
+    pickle.dump(own_peak_mb(), sys.stdout.buffer)
