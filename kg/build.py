@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
+from operator import itemgetter
 from typing import BinaryIO
 
 from kg import iri
@@ -73,14 +74,15 @@ class Dataset:
     (first writer wins, in build order).
 
     Built with add(); the first read of by_subject freezes it: each subject's triples are sorted
-    once, and the exports, the validator and the statistics walk the groups in that order.
-    Grouping by subject sorts half a million short lists instead of five million long strings.
+    and deduplicated once, and the exports, the validator and the statistics walk the groups in
+    that order. (predicate, object, graph) tuples share their terms: a third less memory than
+    one string per triple, and half a million short sorts instead of one of five million.
     """
 
     def __init__(self) -> None:
         self.bad_links: list[str] = []
-        self._building: dict[str, dict[str, str]] | None = {}  # "<s>" -> {"<p> o": "<graph>"}
-        self._groups: list[tuple[str, list[str], list[str]]] = []
+        self._building: dict[str, list[tuple[str, str, str]]] | None = {}  # "<s>" -> [("<p>", "o", "<graph>")]
+        self._groups: list[tuple[str, list[tuple[str, str, str]]]] = []
         self._count = 0
 
     def add(self, s: str, p: str, o: str, graph: str) -> None:
@@ -88,8 +90,8 @@ class Dataset:
             raise RuntimeError("the dataset is frozen: its triples were already sorted for export")
         of_subject = self._building.get(s)
         if of_subject is None:
-            of_subject = self._building[s] = {}
-        of_subject.setdefault(f"{p} {o}", N(graph))
+            of_subject = self._building[s] = []
+        of_subject.append((p, o, N(graph)))
 
     def link(self, s: str, p: str, url: str, graph: str) -> None:
         """Add an outside URL as an IRI; one that is not a valid absolute IRI is reported, not written."""
@@ -99,18 +101,18 @@ class Dataset:
         self.add(s, p, N(url), graph)
 
     @property
-    def by_subject(self) -> list[tuple[str, list[str], list[str]]]:
-        """(subject, its "<p> o" strings sorted, the graph of each), by subject: with the subject in
-        front, every triple in the order of every export (N-Triples line order)."""
+    def by_subject(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
+        """(subject, its (predicate, object, graph) triples), in the order of every export: N-Triples line order."""
         if self._building is not None:
             building, self._building = self._building, None
             # Sorting subjects gives line order: where one subject starts another ("_:b1", "_:b10"),
-            # the space after it sorts below any character a term can go on with.
+            # the space after it sorts below any character a term can go on with. Likewise predicates.
             for subject in sorted(building):
-                of_subject = building.pop(subject)
-                rest = sorted(of_subject)
-                self._groups.append((subject, rest, [of_subject[r] for r in rest]))
-                self._count += len(rest)
+                triples = building.pop(subject)
+                triples.sort(key=_PREDICATE_OBJECT)  # stable: of equal triples, the first added comes first
+                unique = [t for t, before in zip(triples, [_NONE, *triples]) if t[1] != before[1] or t[0] != before[0]]
+                self._groups.append((subject, unique))
+                self._count += len(unique)
         return self._groups
 
     def write(self, ntriples: BinaryIO, graph_file: Callable[[str], BinaryIO] | None = None) -> None:
@@ -119,13 +121,13 @@ class Dataset:
         union: list[str] = []
         quads: dict[str, list[str]] = {}
         pending = 0
-        for s, rests, graphs in self.by_subject:
-            for rest, g in zip(rests, graphs):
-                line = f"{s} {rest}"
+        for s, triples in self.by_subject:
+            for p, o, g in triples:
+                line = f"{s} {p} {o}"
                 union.append(line)
                 if graph_file is not None:
                     quads.setdefault(g, []).append(line)
-            pending += len(rests)
+            pending += len(triples)
             if pending > _CHUNK:
                 _flush(ntriples, graph_file, union, quads)
                 pending = 0
@@ -139,11 +141,13 @@ class Dataset:
 
     def __len__(self) -> int:
         if self._building is not None:
-            return sum(map(len, self._building.values()))
+            return len({(s, p, o) for s, triples in self._building.items() for p, o, _ in triples})
         return self._count
 
 
 _CHUNK = 50_000
+_PREDICATE_OBJECT = itemgetter(0, 1)
+_NONE = ("", "", "")  # what the first triple of a subject is compared with
 
 
 def _flush(ntriples: BinaryIO, graph_file: Callable[[str], BinaryIO] | None, union: list[str], quads: dict[str, list[str]]) -> None:

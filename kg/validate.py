@@ -201,33 +201,31 @@ def _severity(shapes: ox.Store, node) -> str:
     return sev.value.rsplit("#", 1)[1] if sev is not None else "Violation"
 
 
-def validate_subjects(subjects: Sequence[tuple], shapes_path: Path) -> Report:
-    """Validate triples grouped by subject: (subject, its "<p> o" strings in N-Triples form, ...) each."""
+def validate_subjects(subjects: Sequence[tuple[str, Sequence[tuple]]], shapes_path: Path) -> Report:
+    """Validate triples grouped by subject: (subject, its (predicate, object, ...) pairs), terms in N-Triples form."""
     shapes = compile_shapes(shapes_path)
     paths = {c.path for shape in shapes for c in shape.properties}
     sparql_predicates = {p for shape in shapes for c in shape.sparql for p in c.predicates}
     sparql_targets = {t for shape in shapes if shape.sparql for t in shape.targets}
-    type_prefix = TYPE + " "
     # class -> its instances (the subject strings themselves): "is v a C?" is one set lookup, for sh:class.
     instances: dict[str, set[str]] = {}
-    for subject, rests, *_ in subjects:
-        for rest in rests:
-            if rest.startswith(type_prefix):
-                instances.setdefault(rest[len(type_prefix):], set()).add(subject)
+    for subject, triples in subjects:
+        for p, o, *_ in triples:
+            if p == TYPE:
+                instances.setdefault(o, set()).add(subject)
     results: set[Result] = set()
     with tempfile.TemporaryFile() as for_sparql:  # the few predicates the SPARQL constraints read, for their store
         batch: list[str] = []
-        for subject, rests, *_ in subjects:
+        for subject, triples in subjects:
             values: dict[str, list[str]] = {}
             classes = []
-            for rest in rests:
-                p, o = rest.split(" ", 1)
+            for p, o, *_ in triples:
                 if p == TYPE:
                     classes.append(o)
                 if p in paths:
                     values.setdefault(p, []).append(o)
                 if p in sparql_predicates or (p == TYPE and o in sparql_targets):
-                    batch.append(f"{subject} {rest} .\n")
+                    batch.append(f"{subject} {p} {o} .\n")
             if len(batch) > 50_000:
                 for_sparql.write("".join(batch).encode("utf-8"))
                 batch.clear()
@@ -260,8 +258,8 @@ def validate_file(path: Path, shapes_path: Path) -> Report:
     """Validate an RDF file (any syntax Oxigraph reads, by its extension)."""
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
     lines = sorted({f"{q.subject} {q.predicate} {q.object}" for q in ox.parse(path=str(path), format=fmt)})
-    by_subject = groupby((line.split(" ", 1) for line in lines), key=itemgetter(0))
-    return validate_subjects([(subject, [rest for _, rest in group]) for subject, group in by_subject], shapes_path)
+    by_subject = groupby((line.split(" ", 2) for line in lines), key=itemgetter(0))
+    return validate_subjects([(subject, [(p, o) for _, p, o in group]) for subject, group in by_subject], shapes_path)
 
 
 _UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")

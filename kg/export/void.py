@@ -15,10 +15,10 @@ DUMPS = "https://w3id.org/qkg/exports/"
 
 def write(build, staging: Staging) -> None:
     V, R, X = "http://rdfs.org/ns/void#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2001/XMLSchema#"
-    type_prefix = f"<{R}type> "
+    rdf_type = f"<{R}type>"
     groups = build.dataset.by_subject
-    properties = Counter(rest[1:rest.index(">")] for _, rests, _ in groups for rest in rests)
-    classes = Counter(rest[len(type_prefix) + 1:-1] for _, rests, _ in groups for rest in rests if rest.startswith(type_prefix))
+    properties = Counter(p[1:-1] for _, triples in groups for p, _, _ in triples)
+    classes = Counter(o[1:-1] for _, triples in groups for p, o, _ in triples if p == rdf_type)
     d = ox.NamedNode(DATASET)
     triples = [
         ox.Triple(d, ox.NamedNode(R + "type"), ox.NamedNode(V + "Dataset")),
