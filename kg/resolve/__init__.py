@@ -254,9 +254,9 @@ def _identifier_owners(groups: list[list[Record]], paper_records: list[Located])
 
 @lru_cache(maxsize=1 << 20)
 def _title_score(title: str) -> tuple:
-    letters = [c for c in title if c.isalpha()]
-    upper = sum(c.isupper() for c in letters)
-    shouting = letters and upper > 0.8 * len(letters)
+    letters = "".join(filter(str.isalpha, title))
+    upper = sum(map(str.isupper, letters))
+    shouting = bool(letters) and upper > 0.8 * len(letters)
     return (not shouting, upper, len(title))
 
 
@@ -278,7 +278,13 @@ def person_key(p: Person) -> str:
 
 def family_sequence(people: list[Person]) -> tuple[str, ...]:
     """Family names compared on their last word: 'v. Baalen' and 'van Baalen' agree."""
-    return tuple(_letters(p.family.split()[-1] if p.family.split() else "") for p in people)
+    return tuple(_last_name_letters(p.family) for p in people)
+
+
+@lru_cache(maxsize=1 << 20)
+def _last_name_letters(family: str) -> str:
+    words = family.split()
+    return _letters(words[-1] if words else "")
 
 
 @lru_cache(maxsize=1 << 20)  # names repeat across entries and are compared many times
@@ -407,8 +413,9 @@ class PaperIndex:
 
     @staticmethod
     def _put(table: dict[str, list[Paper]], key: str, p: Paper) -> None:
-        if p not in table[key]:
-            table[key].append(p)
+        papers = table[key]
+        if all(q is not p for q in papers):  # identity: comparing two papers field by field is costly
+            papers.append(p)
 
     def add(self, p: Paper) -> None:
         """Index (or re-index, after a correction) one paper."""

@@ -21,6 +21,7 @@ def norm(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", ascii_fold(title).lower()).strip()
 
 
+@lru_cache(maxsize=1 << 20)
 def compact(title: str) -> str:
     """Letters and digits only: the key under which spelling variants coincide."""
     return norm(title).replace(" ", "")
