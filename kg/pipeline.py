@@ -15,7 +15,7 @@ from kg.methods import Method, build_methods, methods_by_paper
 from kg.parse import ParseResult, parse_sources
 from kg.paths import Layout
 from kg.relations import Edge, build_edges, check_lineage
-from kg.resolve import Resolution, resolve
+from kg.resolve import Resolution, cluster, resolve
 from kg.resolve.conflicts import Conflict, section_conflict
 from kg.schemes import Scheme, load_schemes
 from kg.sections import section_categories
@@ -91,9 +91,10 @@ def _run(layout: Layout, extra_sources: list[Path] | None, progress) -> Build:
     loading = curated_mod.start(layout.curated)  # large curated files are read on the other cores meanwhile
     parsed = parse_sources(layout.sources, extra_sources or [])
     lap("parse")
+    clusters = cluster(parsed.records)  # needs no curated data: done while the workers finish reading it
     curated = loading.result()
     schemes = load_schemes(layout.ontology)
-    resolution = resolve(parsed.records, curated)
+    resolution = resolve(parsed.records, curated, clusters)
     lap("resolve")
     methods = build_methods(resolution.papers, curated, schemes)
     edges = build_edges(methods, curated)

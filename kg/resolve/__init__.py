@@ -151,10 +151,13 @@ def cluster(records: list[Record]) -> list[list[int]]:
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-def resolve(records: list[Record], curated: Curated) -> Resolution:
-    """Merge records into papers, apply curated corrections, and collect conflicts."""
+def resolve(records: list[Record], curated: Curated, clusters: list[list[int]] | None = None) -> Resolution:
+    """Merge records into papers, apply curated corrections, and collect conflicts.
+
+    `clusters` is cluster(records) when the caller has it already (it needs no curated data).
+    """
     venues = VenueTable.from_curated(curated.venues)
-    groups = [[records[i] for i in g] for g in cluster(records)]
+    groups = [[records[i] for i in g] for g in (clusters if clusters is not None else cluster(records))]
     groups, garbled = _apply_same_as(groups, curated.papers)
     owner = _identifier_owners(groups, curated.papers)
     owned: dict[int, list[tuple[str, str]]] = defaultdict(list)
