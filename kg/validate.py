@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tempfile
 from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import groupby
 from operator import itemgetter
@@ -202,26 +203,26 @@ def _severity(shapes: ox.Store, node) -> str:
 
 
 def validate_subjects(subjects: Sequence[tuple[str, Sequence[tuple]]], shapes_path: Path) -> Report:
-    """Validate triples grouped by subject: (subject, its (predicate, object, ...) pairs), terms in N-Triples form."""
+    """Validate triples grouped by subject: (subject, its (predicate, object, ...) pairs sorted), terms in N-Triples form."""
     shapes = compile_shapes(shapes_path)
+    shapes_of: dict[str, list[NodeShape]] = {}  # class -> the shapes that target it, in shape order
+    for shape in shapes:
+        for target in shape.targets:
+            shapes_of.setdefault(target, []).append(shape)
     paths = {c.path for shape in shapes for c in shape.properties}
     sparql_predicates = {p for shape in shapes for c in shape.sparql for p in c.predicates}
     sparql_targets = {t for shape in shapes if shape.sparql for t in shape.targets}
     # class -> its instances (the subject strings themselves): "is v a C?" is one set lookup, for sh:class.
     instances: dict[str, set[str]] = {}
     for subject, triples in subjects:
-        for p, o, *_ in triples:
-            if p == TYPE:
-                instances.setdefault(o, set()).add(subject)
+        for _, o, *_ in _typed(triples):
+            instances.setdefault(o, set()).add(subject)
     results: set[Result] = set()
     with tempfile.TemporaryFile() as for_sparql:  # the few predicates the SPARQL constraints read, for their store
         batch: list[str] = []
         for subject, triples in subjects:
             values: dict[str, list[str]] = {}
-            classes = []
             for p, o, *_ in triples:
-                if p == TYPE:
-                    classes.append(o)
                 if p in paths:
                     values.setdefault(p, []).append(o)
                 if p in sparql_predicates or (p == TYPE and o in sparql_targets):
@@ -229,11 +230,10 @@ def validate_subjects(subjects: Sequence[tuple[str, Sequence[tuple]]], shapes_pa
             if len(batch) > 50_000:
                 for_sparql.write("".join(batch).encode("utf-8"))
                 batch.clear()
-            if not classes:
-                continue
-            for shape in shapes:
-                if shape.targets.isdisjoint(classes):
-                    continue
+            classes = [o for _, o, *_ in _typed(triples)]
+            matched = shapes_of.get(classes[0], []) if len(classes) == 1 else \
+                [shape for shape in shapes if not shape.targets.isdisjoint(classes)]
+            for shape in matched:
                 for c in shape.properties:
                     c.check(subject, values.get(c.path, []), instances, results)
         for_sparql.write("".join(batch).encode("utf-8"))
@@ -241,6 +241,13 @@ def validate_subjects(subjects: Sequence[tuple[str, Sequence[tuple]]], shapes_pa
             for_sparql.seek(0)
             _run_sparql(shapes, for_sparql, results)
     return Report(sorted(results, key=lambda r: (r.severity != "Violation", r.focus, r.message, r.value)))
+
+
+def _typed(triples: Sequence[tuple]) -> Sequence[tuple]:
+    """A subject's rdf:type triples: together, as its triples are sorted by predicate."""
+    start = bisect_left(triples, TYPE, key=itemgetter(0))
+    end = bisect_right(triples, TYPE, lo=start, key=itemgetter(0))
+    return triples[start:end]
 
 
 def _run_sparql(shapes: list[NodeShape], triples, results: set) -> None:
