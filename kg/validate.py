@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import dataclass, field
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path

@@ -9,9 +9,9 @@ value remembers the records (file:line) or curated record it came from.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.curated import Curated, Located, PaperRecord, Role
 from kg.model import Person, Record
