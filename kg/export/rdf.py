@@ -2,9 +2,9 @@
 
 The build holds every triple in N-Triples terms; this process writes qkg.nt and the quads TriG
 needs (one file per named graph) in sorted order in one pass, then a child process streams them
-through Oxigraph's serialisers while this one validates and writes the other exports: the two cores work at once, and the
-child holds one triple at a time, not the graph. Same order in, same bytes out: two builds on
-the same inputs give byte-identical files.
+through Oxigraph's serialisers while this one validates and writes the other exports: the two
+cores work at once, and the child holds one triple at a time, not the graph. Same order in,
+same bytes out: two builds on the same inputs give byte-identical files.
 """
 
 from __future__ import annotations
