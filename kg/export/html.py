@@ -231,13 +231,12 @@ def _legend(g: nx.MultiDiGraph) -> list[dict]:
     return items
 
 
-def _lineage_subgraph(vg: ViewGraph, method_id: str) -> nx.MultiDiGraph:
-    ext = nx.DiGraph()
-    ext.add_edges_from((a, b) for a, b, d in vg.graph.edges(data=True) if d["relation"] == "extends")
+def _lineage_subgraph(vg: ViewGraph, method_id: str, ext: nx.DiGraph, lineage_edges: list) -> nx.MultiDiGraph:
+    """A method with its ancestors and descendants along extends, and the extends/compares edges among them."""
     nodes = {method_id} | (nx.descendants(ext, method_id) | nx.ancestors(ext, method_id) if method_id in ext else set())
     sub = nx.MultiDiGraph()
     sub.add_nodes_from((n, vg.graph.nodes[n]) for n in nodes)
-    sub.add_edges_from((a, b, d) for a, b, d in vg.graph.edges(data=True) if a in nodes and b in nodes and d["relation"] in ("extends", "compares"))
+    sub.add_edges_from((a, b, d) for a, b, d in lineage_edges if a in nodes and b in nodes)
     return sub
 
 
@@ -255,10 +254,13 @@ def _concept_subgraph(vg: ViewGraph, concept_id: str, relation: str, narrower: s
 def lineage_pages(vg: ViewGraph) -> dict[str, nx.MultiDiGraph]:
     """method slug -> its lineage graph, for every method with an ancestor or descendant."""
     out = {}
+    ext = nx.DiGraph()
+    ext.add_edges_from((a, b) for a, b, d in vg.graph.edges(data=True) if d["relation"] == "extends")
+    lineage_edges = [(a, b, d) for a, b, d in vg.graph.edges(data=True) if d["relation"] in ("extends", "compares")]
     for n, d in vg.graph.nodes(data=True):
-        if d["kind"] != "method":
+        if d["kind"] != "method" or n not in ext:  # no extends edge: no ancestor, no descendant
             continue
-        sub = _lineage_subgraph(vg, n)
+        sub = _lineage_subgraph(vg, n, ext, lineage_edges)
         if sub.number_of_nodes() > 1:
             out[n.split(":", 1)[1]] = sub
     return out
