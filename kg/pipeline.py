@@ -59,14 +59,19 @@ class Build:
 @contextmanager
 def gc_paused():
     """Pause the cyclic garbage collector: a build allocates millions of objects that live to its end,
-    and each full collection walks all of them (12 s of an 88 s build at 100k papers). The build
-    makes no cycles worth collecting before it ends; the collector resumes afterwards."""
+    and each full collection walks all of them (12 s of an 88 s build at 100k papers).
+
+    On the way out the objects allocated meanwhile are frozen (gc.freeze) before the collector
+    resumes: they would all still be in the youngest generation, and the first collection after
+    would walk every one of them (3 s at 100k). Refcounting still frees them when they are dropped.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
             gc.enable()
 
 
