@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 from functools import cache
 from operator import itemgetter
 from typing import BinaryIO
@@ -145,7 +146,14 @@ class Dataset:
         return self._count
 
 
+def types_in(triples: Sequence[tuple]) -> Sequence[tuple]:
+    """The rdf:type triples among one subject's (predicate, object, ...) triples: together, as those are sorted."""
+    start = bisect_left(triples, RDF_TYPE, key=_PREDICATE)
+    return triples[start:bisect_right(triples, RDF_TYPE, lo=start, key=_PREDICATE)]
+
+
 _CHUNK = 50_000
+_PREDICATE = itemgetter(0)
 _PREDICATE_OBJECT = itemgetter(0, 1)
 _NONE = ("", "", "")  # what the first triple of a subject is compared with
 

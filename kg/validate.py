@@ -2,7 +2,7 @@
 
 pyshacl is the reference; at a million triples it takes many minutes, so `qkg build` runs the
 same shapes compiled (the SHACL Core subset shapes.ttl uses, plus its SPARQL constraints):
-the Core constraints are checked in one pass over the sorted triples, subject by subject, and
+the Core constraints are checked over the sorted triples subject by subject, and
 the SPARQL constraints run on Oxigraph over the few predicates they name. A test checks that
 both engines find the same violations.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -21,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import iri
+from kg.build import types_in
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -215,7 +215,7 @@ def validate_subjects(subjects: Sequence[tuple[str, Sequence[tuple]]], shapes_pa
     # class -> its instances (the subject strings themselves): "is v a C?" is one set lookup, for sh:class.
     instances: dict[str, set[str]] = {}
     for subject, triples in subjects:
-        for _, o, *_ in _typed(triples):
+        for _, o, *_ in types_in(triples):
             instances.setdefault(o, set()).add(subject)
     results: set[Result] = set()
     with tempfile.TemporaryFile() as for_sparql:  # the few predicates the SPARQL constraints read, for their store
@@ -230,7 +230,7 @@ def validate_subjects(subjects: Sequence[tuple[str, Sequence[tuple]]], shapes_pa
             if len(batch) > 50_000:
                 for_sparql.write("".join(batch).encode("utf-8"))
                 batch.clear()
-            classes = [o for _, o, *_ in _typed(triples)]
+            classes = [o for _, o, *_ in types_in(triples)]
             matched = shapes_of.get(classes[0], []) if len(classes) == 1 else \
                 [shape for shape in shapes if not shape.targets.isdisjoint(classes)]
             for shape in matched:
@@ -241,13 +241,6 @@ def validate_subjects(subjects: Sequence[tuple[str, Sequence[tuple]]], shapes_pa
             for_sparql.seek(0)
             _run_sparql(shapes, for_sparql, results)
     return Report(sorted(results, key=lambda r: (r.severity != "Violation", r.focus, r.message, r.value)))
-
-
-def _typed(triples: Sequence[tuple]) -> Sequence[tuple]:
-    """A subject's rdf:type triples: together, as its triples are sorted by predicate."""
-    start = bisect_left(triples, TYPE, key=itemgetter(0))
-    end = bisect_right(triples, TYPE, lo=start, key=itemgetter(0))
-    return triples[start:end]
 
 
 def _run_sparql(shapes: list[NodeShape], triples, results: set) -> None:

@@ -7,6 +7,7 @@ from collections import Counter
 import pyoxigraph as ox
 
 from kg import iri
+from kg.build import types_in
 from kg.export.staging import Staging
 
 DATASET = "https://w3id.org/qkg/dataset"
@@ -15,10 +16,9 @@ DUMPS = "https://w3id.org/qkg/exports/"
 
 def write(build, staging: Staging) -> None:
     V, R, X = "http://rdfs.org/ns/void#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2001/XMLSchema#"
-    rdf_type = f"<{R}type>"
     groups = build.dataset.by_subject
     properties = Counter(p[1:-1] for _, triples in groups for p, _, _ in triples)
-    classes = Counter(o[1:-1] for _, triples in groups for p, o, _ in triples if p == rdf_type)
+    classes = Counter(o[1:-1] for _, triples in groups for _, o, _ in types_in(triples))
     d = ox.NamedNode(DATASET)
     triples = [
         ox.Triple(d, ox.NamedNode(R + "type"), ox.NamedNode(V + "Dataset")),
