@@ -447,7 +447,6 @@ class PaperIndex:
             raise ResolveError(f"paper '{ref}' names {len(hits)} different papers: " + "; ".join(sorted(str(p.title.value) for p in hits)))
         return hits[0] if hits else None
 
-
     def require(self, ref: str, context: str) -> Paper:
         """The paper `ref` names; a ResolveError prefixed with `context` (file:line and record) if none or several."""
         try:
