@@ -86,6 +86,26 @@ def test_both_engines_give_the_same_rows_on_the_real_graph(real_engines, name):
     assert a.rows == b.rows
 
 
+def test_shortest_path_agrees_with_networkx_on_the_real_graph(real_engines):
+    """Hop counts from three well-connected methods to every method, and the vias form a path."""
+    import networkx as nx
+
+    oxi, _ = real_engines
+    edges = oxi.run("SELECT ?x ?y WHERE { ?a qkg:extends|qkg:compares ?b . ?a rdfs:label ?x . ?b rdfs:label ?y }").rows
+    graph = nx.Graph((r["x"].value, r["y"].value) for r in edges)
+    for start in ("AdaRound", "GPTQ", "QDrop"):
+        lengths = nx.single_source_shortest_path_length(graph, start, cutoff=3)
+        for end in sorted(graph):
+            answer = rows(oxi, "shortest-path", ["hops", "via1", "via2"], **{"from": start, "to": end})
+            if end not in lengths or end == start:
+                assert answer == [] or end == start, (start, end, answer)
+                continue
+            ((hops, *vias),) = answer
+            assert int(hops) == lengths[end], (start, end, answer)
+            path = [start, *[v for v in vias if v is not None], end]
+            assert all(graph.has_edge(u, v) for u, v in zip(path, path[1:])), (start, end, answer)
+
+
 def test_real_graph_answers_the_readme_question(real_engines):
     oxi, _ = real_engines
     labels = [r[0] for r in rows(oxi, "llm-ptq-extending", ["label"], name="GPTQ")]
