@@ -3,15 +3,20 @@
 The papers overlap across lists (each paper in one to three lists), with the errors real lists
 have: title variants (case, a changed word, a method-name prefix dropped), venue and year
 disagreements, an arXiv id carried by an unrelated title, and duplicates within a list.
-Curated data names a method for most papers, with families, categories, bit-widths and
-extends/compares edges that point back in time.
+Curated data names a method for most papers, with families, categories, bit-widths, hardware
+targets and extends/compares edges that point back in time, and marks the few list entries that
+name no real paper as unverified. Each size also gets the bindings the benchmark gives the
+library's parameterised queries: synthetic methods that have answers, as a user would ask about
+well-known methods rather than absent ones.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +32,7 @@ NOUNS = ("quantization reconstruction calibration rounding clipping binarization
 TARGETS = ("large language models", "vision transformers", "convolutional networks", "diffusion models", "BERT",
            "object detection", "super-resolution networks", "recurrent networks", "edge devices", "mobile CPUs")
 FAMILIES = ["cnn", "vit", "llm", "encoder-lm", "dit", "diffusion-unet", "detection-transformer", "rnn"]
+HARDWARE = ["gpu", "fpga", "asic", "mobile-cpu", "server-cpu", "npu-dsp", "microcontroller", "tpu", "in-memory"]
 CATEGORIES = ["ptq", "qat", "mixed-precision", "data-free", "binary-ternary", "hardware-aware", "kv-cache", "weight-only"]
 VENUES = [("ICML", "International Conference on Machine Learning"), ("NeurIPS", "Advances in Neural Information Processing Systems"),
           ("ICLR", "International Conference on Learning Representations"), ("CVPR", "Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition"),
@@ -52,6 +58,7 @@ class Paper:
     arxiv: str
     category: str
     families: list[str]
+    hardware: list[str] = field(default_factory=list)
     extends: list[int] = field(default_factory=list)
     compares: list[int] = field(default_factory=list)
 
@@ -141,7 +148,7 @@ def rng_pages(p: Paper) -> str:
     return f"{1000 + p.index % 9000}-{1010 + p.index % 9000}"
 
 
-def write_lists(papers: list[Paper], folder: Path, rng: random.Random) -> int:
+def write_lists(papers: list[Paper], ghosts: list[Paper], folder: Path, rng: random.Random) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     per_list: dict[str, list[tuple[Paper, tuple]]] = {layout: [] for layout in LAYOUTS}
     for p in papers:
@@ -154,6 +161,8 @@ def write_lists(papers: list[Paper], folder: Path, rng: random.Random) -> int:
     if len(papers) > 10:
         a, b = papers[3], papers[7]
         per_list["table"].append((b, (b.title, b.venue, b.year, a.arxiv)))
+    for k, g in enumerate(ghosts):
+        per_list[LAYOUTS[k % len(LAYOUTS)]].append((g, (g.title, g.venue, g.year, None)))
     entries = 0
     for layout, items in per_list.items():
         by_section: dict[str, list] = {}
@@ -174,7 +183,7 @@ def write_lists(papers: list[Paper], folder: Path, rng: random.Random) -> int:
     return entries
 
 
-def write_curated(papers: list[Paper], folder: Path) -> None:
+def write_curated(papers: list[Paper], ghosts: list[Paper], folder: Path) -> None:
     for sub in ("methods", "relations", "papers"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     for name in ("venues.yaml", "sections.yaml"):
@@ -186,6 +195,7 @@ def write_curated(papers: list[Paper], folder: Path) -> None:
             continue
         methods.append({"name": p.method, "paper": p.title, "categories": [p.category], "families": p.families,
                         "bits": ["W4A16"] if p.category == "weight-only" else ["W8A8"],
+                        **({"hardware": p.hardware} if p.hardware else {}),
                         "evidence": f"Synthetic: the paper evaluates {', '.join(p.families)} models."})
         for j in p.extends:
             relations.append({"method": p.method, "extends": by_index[j].method, "evidence": "Synthetic: builds on the earlier technique."})
@@ -194,17 +204,71 @@ def write_curated(papers: list[Paper], folder: Path) -> None:
     dump = {"default_flow_style": False, "sort_keys": False, "allow_unicode": True, "width": 200}
     (folder / "methods" / "synthetic.yaml").write_text(yaml.dump(methods, Dumper=yaml.CSafeDumper, **dump), encoding="utf-8")
     (folder / "relations" / "synthetic.yaml").write_text(yaml.dump(relations, Dumper=yaml.CSafeDumper, **dump), encoding="utf-8")
+    unverified = [{"paper": g.title, "role": "unverified", "evidence": "Synthetic: no paper of this title exists."} for g in ghosts]
+    (folder / "papers" / "synthetic.yaml").write_text(yaml.dump(unverified, Dumper=yaml.CSafeDumper, **dump), encoding="utf-8")
+
+
+def add_hardware(papers: list[Paper], rng: random.Random) -> None:
+    """Hardware targets: always for hardware-aware methods, now and then for others."""
+    for p in papers:
+        if p.method and (p.category == "hardware-aware" or rng.random() < 0.15):
+            p.hardware = sorted(rng.sample(HARDWARE, 1 if p.category != "hardware-aware" else rng.randrange(1, 3)))
+
+
+def make_ghosts(n: int, rng: random.Random) -> list[Paper]:
+    """List entries that name no real paper (about one in 300), which curation marks unverified."""
+    ghosts = []
+    for k in range(max(1, n // 300)):
+        words = " ".join(w.capitalize() for w in rng.sample(WORDS, 3))
+        title = f"{words} {rng.choice(NOUNS).capitalize()} for {rng.choice(TARGETS)}, Study {_tag(n + k)}"
+        authors = [(rng.choice(LAST), rng.choice(FIRST)) for _ in range(rng.randrange(2, 5))]
+        ghosts.append(Paper(n + k, None, title, authors, rng.choice(VENUES)[0], 2015 + rng.randrange(11), "", rng.choice(CATEGORIES), []))
+    return ghosts
+
+
+def query_params(papers: list[Paper]) -> dict[str, dict[str, str]]:
+    """Bindings for the library's parameterised queries, by query name: the synthetic field's best-known methods.
+
+    A query with no candidate at this size (no LLM PTQ method extends anything, say) keeps its default.
+    """
+    name = {p.index: p.method for p in papers}
+    extended = Counter(j for p in papers for j in p.extends)
+    compared = Counter(j for p in papers for j in p.compares)
+    llm_ptq = Counter(j for p in papers if p.category == "ptq" and "llm" in p.families for j in p.extends)
+    params = {}
+    for query, counts in (("lineage", extended), ("compared-against", compared), ("llm-ptq-extending", llm_ptq)):
+        if counts:
+            params[query] = {"name": name[min(counts, key=lambda j: (-counts[j], j))]}
+    if extended:
+        # From the most-extended method to the earliest method three hops away (or the farthest one reached).
+        start = min(extended, key=lambda j: (-extended[j], j))
+        neighbours: dict[int, set[int]] = {}
+        for p in papers:
+            for j in p.extends + p.compares:
+                neighbours.setdefault(p.index, set()).add(j)
+                neighbours.setdefault(j, set()).add(p.index)
+        distance, frontier = {start: 0}, [start]
+        for hop in (1, 2, 3):
+            frontier = sorted({k for j in frontier for k in neighbours.get(j, ()) if k not in distance})
+            distance.update((k, hop) for k in frontier)
+        far = max(distance, key=lambda j: (distance[j], -j))
+        params["shortest-path"] = {"from": name[start], "to": name[far]}
+    return params
 
 
 def generate(n: int, root: Path, seed: int = 42) -> dict:
-    """Write sources/ and curated/ for `n` papers under `root`; returns counts."""
+    """Write sources/, curated/ and query-params.json for `n` papers under `root`; returns counts."""
     rng = random.Random(seed)
+    extra = random.Random(seed + 1)  # hardware and unverified entries, drawn apart so the rest stays as it was
     if root.exists():
         shutil.rmtree(root)
     papers = make_papers(n, rng)
-    entries = write_lists(papers, root / "sources", rng)
-    write_curated(papers, root / "curated")
-    return {"papers": n, "entries": entries, "methods": sum(1 for p in papers if p.method),
+    add_hardware(papers, extra)
+    ghosts = make_ghosts(n, extra)
+    entries = write_lists(papers, ghosts, root / "sources", rng)
+    write_curated(papers, ghosts, root / "curated")
+    (root / "query-params.json").write_text(json.dumps(query_params(papers), indent=2) + "\n", encoding="utf-8")
+    return {"papers": n, "entries": entries, "methods": sum(1 for p in papers if p.method), "unverified": len(ghosts),
             "relations": sum(len(p.extends) + len(p.compares) for p in papers)}
 
 

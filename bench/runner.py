@@ -60,25 +60,33 @@ def child_build(inputs: Path, out: Path, html: bool) -> None:
           "build_process_peak_mb": round(rss_mb()), "helper_peak_mb": helpers, "summary": build.summary()})
 
 
-def child_queries(out: Path) -> None:
+def bound_library(params_file: Path) -> list[tuple[object, dict[str, str]]]:
+    """Every library query with the bindings it is timed with: the generator's, else the query's defaults."""
+    from kg.query import library
+
+    chosen = json.loads(params_file.read_text(encoding="utf-8"))
+    return [(q, {**q.params, **chosen.get(q.name, {})}) for q in library().values()]
+
+
+def child_queries(out: Path, params_file: Path) -> None:
     """Load the graph into Oxigraph and time every library query (median of three runs)."""
     import pyoxigraph as ox
 
-    from kg.query import OxigraphEngine, library
+    from kg.query import OxigraphEngine
 
     t = time.perf_counter()
     engine = OxigraphEngine(out / "qkg.trig")
     load = time.perf_counter() - t
     queries = {}
-    for q in library().values():
+    for q, params in bound_library(params_file):
         # Latency = time to the complete SPARQL JSON result, as the endpoint would send it.
-        rows = len(engine.run(q.text, q.params).rows)
+        rows = len(engine.run(q.text, params).rows)
         times = []
         for _ in range(3):
             t = time.perf_counter()
-            engine.raw(q.text, q.params).serialize(format=ox.QueryResultsFormat.JSON)
+            engine.raw(q.text, params).serialize(format=ox.QueryResultsFormat.JSON)
             times.append((time.perf_counter() - t) * 1000)
-        queries[q.name] = {"ms": round(statistics.median(times), 2), "rows": rows}
+        queries[q.name] = {"ms": round(statistics.median(times), 2), "rows": rows, "params": params}
     del engine
     # The same operations as the rdflib baseline: Turtle text -> triples in memory, and back to Turtle text.
     t = time.perf_counter()
@@ -97,11 +105,11 @@ def child_queries(out: Path) -> None:
           "serialize_turtle": round(serialize, 3), "load_turtle_store": round(load_store, 3), "peak_memory_mb": round(rss_mb())})
 
 
-def child_rdflib(out: Path) -> None:
+def child_rdflib(out: Path, params_file: Path) -> None:
     """The plain-rdflib baseline: rdflib's default store, its Turtle parser and serialiser, its SPARQL."""
     import rdflib
 
-    from kg.query import PREFIXES, bind_params, library
+    from kg.query import PREFIXES, bind_params
 
     t = time.perf_counter()
     g = rdflib.Graph()
@@ -112,9 +120,9 @@ def child_rdflib(out: Path) -> None:
     t = time.perf_counter()
     g.serialize(format="turtle")
     emit({"serialize_turtle": round(time.perf_counter() - t, 3), "peak_memory_mb": round(rss_mb())})
-    for q in library().values():  # the parent stops this child when its time budget runs out
+    for q, params in bound_library(params_file):  # the parent stops this child when its time budget runs out
         t = time.perf_counter()
-        rows = len(list(g.query(bind_params(q.text, q.params), initNs=PREFIXES)))
+        rows = len(list(g.query(bind_params(q.text, params), initNs=PREFIXES)))
         emit({"query": q.name, "ms": round((time.perf_counter() - t) * 1000, 2), "rows": rows})
 
 
@@ -165,9 +173,10 @@ def bench_size(papers: int) -> dict:
     say(f"[{papers} papers] building{' (with HTML)' if html else ' (HTML skipped at this size)'}")
     (build,) = run_child(["build", str(inputs), str(out), "1" if html else "0"])
     say(f"[{papers} papers] {build['build_seconds']} s; querying")
-    (queries,) = run_child(["queries", str(out)])
+    params_file = str(inputs / "query-params.json")
+    (queries,) = run_child(["queries", str(out), params_file])
     say(f"[{papers} papers] rdflib baseline")
-    rd = run_child(["rdflib", str(out)], budget=RDFLIB_BUDGET, then=("serialize_turtle", RDFLIB_QUERY_BUDGET))
+    rd = run_child(["rdflib", str(out), params_file], budget=RDFLIB_BUDGET, then=("serialize_turtle", RDFLIB_QUERY_BUDGET))
     rd_parse = next((x["parse_turtle"] for x in rd if "parse_turtle" in x), None)
     rd_ser = next((x["serialize_turtle"] for x in rd if "serialize_turtle" in x), None)
     rd_mem = next((x["peak_memory_mb"] for x in rd if "peak_memory_mb" in x), None)
@@ -227,10 +236,11 @@ def markdown(runs: list[dict]) -> str:
     for r in runs:
         if r["papers"] == "real corpus":
             continue
-        lines += ["", f"## {r['papers']:,} papers: library query latency (Oxigraph, median of 3)", "", "| query | ms | rows | rdflib ms |", "|---|---|---|---|"]
+        lines += ["", f"## {r['papers']:,} papers: library query latency (Oxigraph, median of 3)", "", "| query | bound to | ms | rows | rdflib ms |", "|---|---|---|---|---|"]
         for name, q in sorted(r["queries"].items()):
             rd = r["rdflib"]["queries_ms"].get(name, "not finished")
-            lines.append(f"| {name} | {q['ms']} | {q['rows']} | {rd} |")
+            bound = ", ".join(f"?{k} = {v}" for k, v in q.get("params", {}).items())
+            lines.append(f"| {name} | {bound} | {q['ms']} | {q['rows']} | {rd} |")
         lines += ["", f"rdflib: Turtle parse {r['rdflib']['parse_turtle_s']} s, serialise {r['rdflib']['serialize_turtle_s']} s, "
                   f"peak {r['rdflib']['peak_memory_mb']} MB; Oxigraph: parse {r['oxigraph']['parse_turtle_s']} s, "
                   f"serialise {r['oxigraph']['serialize_turtle_s']} s, into an indexed store {r['oxigraph'].get('load_turtle_store_s')} s. "
@@ -249,8 +259,8 @@ def main(argv: list[str] | None = None) -> None:
         if kind == "build":
             return child_build(Path(rest[0]), Path(rest[1]), rest[2] == "1")
         if kind == "queries":
-            return child_queries(Path(rest[0]))
-        return child_rdflib(Path(rest[0]))
+            return child_queries(Path(rest[0]), Path(rest[1]))
+        return child_rdflib(Path(rest[0]), Path(rest[1]))
     WORK.mkdir(exist_ok=True)
     sizes = (args.papers,) if args.papers else SIZES
     runs = [bench_size(n) for n in sizes]
