@@ -255,7 +255,8 @@ def _files(curated_dir: Path) -> list[tuple[Path, str, type[_Strict]]]:
 
 
 class Loading:
-    """Curated files being read (large ones in parallel: see kg.yaml_records); result() checks and returns them."""
+    """Curated files being read from the moment it is made (large ones in parallel: see kg.yaml_records);
+    result() checks and returns them."""
 
     def __init__(self, curated_dir: Path):
         self.dir = curated_dir
@@ -274,14 +275,9 @@ class Loading:
         return curated
 
 
-def start(curated_dir: Path) -> Loading:
-    """Begin reading the curated data; call result() on the answer for the checked records."""
-    return Loading(curated_dir)
-
-
 def load(curated_dir: Path) -> Curated:
     """Load venues.yaml, sections.yaml and every file under methods/, relations/ and papers/."""
-    return start(curated_dir).result()
+    return Loading(curated_dir).result()
 
 
 def _check_unique(curated: Curated) -> None:

@@ -93,7 +93,7 @@ def _run(layout: Layout, extra_sources: list[Path] | None, progress) -> Build:
         if progress:
             progress(stage)
 
-    loading = curated_mod.start(layout.curated)  # large curated files are read on the other cores meanwhile
+    loading = curated_mod.Loading(layout.curated)  # large curated files are read on the other cores meanwhile
     parsed = parse_sources(layout.sources, extra_sources or [])
     lap("parse")
     clusters = cluster(parsed.records)  # needs no curated data: done while the workers finish reading it
