@@ -231,17 +231,16 @@ def query_params(papers: list[Paper]) -> dict[str, dict[str, str]]:
 
     A query with no candidate at this size (no LLM PTQ method extends anything, say) keeps its default.
     """
+    def most(counts: Counter) -> int | None:
+        return min(counts, key=lambda j: (-counts[j], j)) if counts else None
+
     name = {p.index: p.method for p in papers}
-    extended = Counter(j for p in papers for j in p.extends)
-    compared = Counter(j for p in papers for j in p.compares)
-    llm_ptq = Counter(j for p in papers if p.category == "ptq" and "llm" in p.families for j in p.extends)
-    params = {}
-    for query, counts in (("lineage", extended), ("compared-against", compared), ("llm-ptq-extending", llm_ptq)):
-        if counts:
-            params[query] = {"name": name[min(counts, key=lambda j: (-counts[j], j))]}
-    if extended:
+    start = most(Counter(j for p in papers for j in p.extends))
+    chosen = {"lineage": start, "compared-against": most(Counter(j for p in papers for j in p.compares)),
+              "llm-ptq-extending": most(Counter(j for p in papers if p.category == "ptq" and "llm" in p.families for j in p.extends))}
+    params = {query: {"name": name[j]} for query, j in chosen.items() if j is not None}
+    if start is not None:
         # From the most-extended method to the earliest method three hops away (or the farthest one reached).
-        start = min(extended, key=lambda j: (-extended[j], j))
         neighbours: dict[int, set[int]] = {}
         for p in papers:
             for j in p.extends + p.compares:
