@@ -180,6 +180,7 @@ def bench_size(papers: int) -> dict:
     counts = generate(papers, inputs)
     html = papers <= HTML_LIMIT
     say(f"[{papers} papers] building{' (with HTML)' if html else ' (HTML skipped at this size)'}")
+    os.sync()  # earlier runs' unwritten files must not slow this build's writes down
     (build,) = run_child(["build", str(inputs), str(out), "1" if html else "0"])
     say(f"[{papers} papers] {build['build_seconds']} s; querying")
     params_file = str(inputs / "query-params.json")
