@@ -5,7 +5,8 @@ The seven library queries that list everything return 35k-143k rows at 100k pape
 query from a slow question, the benchmark also times each of them stripped down: only the pattern
 that selects the rows and the columns that tell them apart (IRIs instead of labels and titles where
 that saves a join), no type patterns, no ORDER BY. Each returns as many rows as its library query
-(tests/test_bench.py checks this), so its time is a lower bound for any correct query on the store.
+(tests/test_bench.py checks this), so its time is what the question itself costs on the store,
+before any label, type check or ordering is added.
 """
 
 from __future__ import annotations

@@ -248,7 +248,7 @@ def markdown(runs: list[dict]) -> str:
             continue
         lines += ["", f"## {r['papers']:,} papers: library query latency (Oxigraph, median of 3)", "",
                   "Least work: the same answer rows with only what no correct query can skip (`bench/least_work.py`), "
-                  "a lower bound for the listing questions on this store.", "", "| query | bound to | ms | rows | least work ms | rdflib ms |", "|---|---|---|---|---|---|"]
+                  "what the listing question itself costs on this store.", "", "| query | bound to | ms | rows | least work ms | rdflib ms |", "|---|---|---|---|---|---|"]
         for name, q in sorted(r["queries"].items()):
             rd = r["rdflib"]["queries_ms"].get(name, "not finished")
             bound = ", ".join(f"?{k} = {v}" for k, v in q.get("params", {}).items())
