@@ -33,7 +33,7 @@ def test_synthetic_inputs_build_and_every_bound_query_has_answers(synthetic):
 
 
 def test_least_work_queries_return_the_rows_of_their_library_queries(synthetic):
-    """A least-work query is a lower bound only if it answers the same question: as many rows."""
+    """A least-work query measures its question only if it returns the same rows: as many of them."""
     _, inputs, engine = synthetic
     bound = {q.name: (q, params) for q, params in bound_library(inputs / "query-params.json")}
     assert set(LEAST_WORK) <= set(bound)
