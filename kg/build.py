@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import BinaryIO
 
 from kg import iri
-from kg.curated import Curated
+from kg.curated.load import Curated
 from kg.methods import Method
 from kg.model import Person, Record
 from kg.parse import ParseResult

@@ -6,8 +6,8 @@ import time
 import traceback
 from pathlib import Path
 
-from kg import curated as curated_mod
-from kg.curated import CuratedError
+from kg.curated import load as curated_mod
+from kg.curated.load import CuratedError
 from kg.export import write_all
 from kg.export.rdf import ConversionFailed
 from kg.methods import MethodError

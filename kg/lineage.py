@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import networkx as nx
 from rapidfuzz import process
 
-from kg.curated import name_key
+from kg.curated.load import name_key
 
 EDGES_QUERY = """
 SELECT ?m ?label ?year ?alias WHERE {

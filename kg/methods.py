@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 
 from kg import iri
-from kg.curated import Curated, Located, MethodRecord, Role, name_key
+from kg.curated.load import Curated, Located, MethodRecord, Role, name_key
 from kg.resolve import Paper, PaperIndex
 from kg.schemes import Scheme
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg import curated as curated_mod
+from kg.curated import load as curated_mod
 from kg.build import Dataset, build_dataset
 from kg.methods import Method, build_methods, methods_by_paper
 from kg.parse import ParseResult, parse_sources

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from kg.curated import Curated, Located, RelationRecord
+from kg.curated.load import Curated, Located, RelationRecord
 from kg.methods import Method, MethodError, MethodIndex
 from kg.rules import RULES, Rule, derive
 

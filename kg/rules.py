@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kg.curated import name_key
+from kg.curated.load import name_key
 
 
 @dataclass(frozen=True)

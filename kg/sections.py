@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.curated import Located
+from kg.curated.load import Located
 from kg.model import Record
 from kg.schemes import Scheme
 

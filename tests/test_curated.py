@@ -7,7 +7,7 @@ import textwrap
 import pytest
 import yaml
 
-from kg import curated as cm
+from kg.curated import load as cm
 from kg.builder import describe_error
 from kg.pipeline import run
 from tests.conftest import ROOT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.curated import Curated, Located, PaperRecord, VenueRecord
+from kg.curated.load import Curated, Located, PaperRecord, VenueRecord
 from kg.model import Person, Record
 from kg.resolve import resolve
 from kg.resolve import titles as tt

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg import yaml_records
-from kg.yaml_records import Reading, YamlSyntaxError, pieces, read_text
+from kg.curated import yaml_records
+from kg.curated.yaml_records import Reading, YamlSyntaxError, pieces, read_text
 from tests.conftest import ROOT
 
 CURATED = sorted((ROOT / "data" / "curated").rglob("*.yaml"))

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kg.curated import Curated, Located, PaperRecord, Role
+from kg.curated.load import Curated, Located, PaperRecord, Role
 from kg.model import Person, Record
 from kg.parse.text import ascii_fold, split_given_first
 from kg.resolve import titles

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kg.curated import Curated, Role
+from kg.curated.load import Curated, Role
 from kg.resolve import titles
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.curated import Located
+from kg.curated.load import Located
 
 
 @dataclass(frozen=True)

@@ -148,7 +148,7 @@ class _Worker:
 
     def __init__(self, work: list[tuple[str, int, int]]):
         self.count = len(work)
-        self.process = spawn("kg.yaml_records", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.process = spawn("kg.curated.yaml_records", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.output: bytes = b""
         self.peak_mb = 0
         self.thread = threading.Thread(target=self._talk, args=(pickle.dumps(work),), daemon=True)

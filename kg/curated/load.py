@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from kg.yaml_records import NotAList, Reading, YamlSyntaxError
+from kg.curated.yaml_records import NotAList, Reading, YamlSyntaxError
 
 BITS = re.compile(r"^(?:W[0-9.]+(?:A[0-9.]+)?(?:KV[0-9.]+)?|W[0-9.]+KV[0-9.]+|A[0-9.]+|KV[0-9.]+|FP[0-9]+|INT[0-9]+)$")
 ARXIV = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})$")
@@ -255,7 +255,7 @@ def _files(curated_dir: Path) -> list[tuple[Path, str, type[_Strict]]]:
 
 
 class Loading:
-    """Curated files being read from the moment it is made (large ones in parallel: see kg.yaml_records);
+    """Curated files being read from the moment it is made (large ones in parallel: see kg.curated.yaml_records);
     result() checks and returns them."""
 
     def __init__(self, curated_dir: Path):
