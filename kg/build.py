@@ -17,14 +17,14 @@ from typing import BinaryIO
 
 from kg import iri
 from kg.curated.load import Curated
-from kg.methods import Method
+from kg.methods.catalog import Method
 from kg.model import Person, Record
 from kg.parse import ParseResult
-from kg.relations import Edge
+from kg.methods.relations import Edge
 from kg.resolve import Paper, Resolution, Value, person_key
 from kg.resolve.conflicts import Conflict
-from kg.rules import RULES
-from kg.schemes import Scheme
+from kg.methods.rules import RULES
+from kg.methods.schemes import Scheme
 
 P = iri.PREFIXES
 XSD = P["xsd"]

@@ -10,7 +10,7 @@ from kg.curated import load as curated_mod
 from kg.curated.load import CuratedError
 from kg.export import write_all
 from kg.export.rdf import ConversionFailed
-from kg.methods import MethodError
+from kg.methods.catalog import MethodError
 from kg.paths import Layout
 from kg.pipeline import Build, gc_paused, run
 from kg.resolve import ResolveError

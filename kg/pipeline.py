@@ -11,14 +11,14 @@ from pathlib import Path
 
 from kg.curated import load as curated_mod
 from kg.build import Dataset, build_dataset
-from kg.methods import Method, build_methods, methods_by_paper
+from kg.methods.catalog import Method, build_methods, methods_by_paper
 from kg.parse import ParseResult, parse_sources
 from kg.paths import Layout
-from kg.relations import Edge, build_edges, check_lineage
+from kg.methods.relations import Edge, build_edges, check_lineage
 from kg.resolve import Resolution, cluster, resolve
 from kg.resolve.conflicts import Conflict, section_conflict
-from kg.schemes import Scheme, load_schemes
-from kg.sections import section_categories
+from kg.methods.schemes import Scheme, load_schemes
+from kg.methods.sections import section_categories
 
 
 @dataclass

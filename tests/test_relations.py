@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.rules import derive
+from kg.methods.rules import derive
 
 
 @pytest.mark.parametrize("name, known, expected", [

@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 
 from kg import iri
 from kg.export.staging import Staging
-from kg.methods import Method
-from kg.relations import Edge
+from kg.methods.catalog import Method
+from kg.methods.relations import Edge
 from kg.resolve.conflicts import Conflict
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kg.curated.load import Located
 from kg.model import Record
-from kg.schemes import Scheme
+from kg.methods.schemes import Scheme
 
 
 def section_categories(records: list[Record], mapping: list[Located], categories: Scheme) -> dict[tuple[str, int], set[str]]:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import networkx as nx
 
 from kg.curated.load import Curated, Located, RelationRecord
-from kg.methods import Method, MethodError, MethodIndex
-from kg.rules import RULES, Rule, derive
+from kg.methods.catalog import Method, MethodError, MethodIndex
+from kg.methods.rules import RULES, Rule, derive
 
 
 @dataclass(frozen=True)
