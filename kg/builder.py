@@ -14,7 +14,7 @@ from kg.methods.catalog import MethodError
 from kg.paths import Layout
 from kg.pipeline import Build, gc_paused, run
 from kg.resolve import ResolveError
-from kg.validate import Report, validate_file, validate_pyshacl, validate_subjects
+from kg.graph.validate import Report, validate_file, validate_pyshacl, validate_subjects
 
 
 class BuildFailed(Exception):

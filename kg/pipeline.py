@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.curated import load as curated_mod
-from kg.build import Dataset, build_dataset
+from kg.graph.dataset import Dataset, build_dataset
 from kg.methods.catalog import Method, build_methods, methods_by_paper
 from kg.parse import ParseResult, parse_sources
 from kg.paths import Layout

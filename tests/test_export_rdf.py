@@ -93,7 +93,7 @@ def test_raptor_parses_each_file_to_the_same_count(built, name, syntax):
 
 
 def test_dataset_writes_lines_in_sorted_order_with_each_triple_in_its_first_graph():
-    from kg.build import Dataset
+    from kg.graph.dataset import Dataset
     ds = Dataset()
     # subjects that start one another ('_:b1', '_:b10'; '<x/a>', '<x/a-b>'): grouping by subject must still give line order
     for s in ("<http://x/a/c>", "<http://x/a>", "<http://x/a-b>", "<http://x/a.b>", "_:b1", "_:b10"):

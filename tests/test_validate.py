@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.validate import compile_shapes, validate_file, validate_pyshacl, validate_subjects
+from kg.graph.validate import compile_shapes, validate_file, validate_pyshacl, validate_subjects
 from tests.conftest import ROOT
 
 SHAPES = ROOT / "ontology" / "shapes.ttl"

@@ -24,7 +24,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg import iri
-from kg.build import Dataset
+from kg.graph.dataset import Dataset
 from kg.child import own_peak_mb, spawn
 from kg.export.staging import Staging
 

@@ -7,7 +7,7 @@ from collections import Counter
 import pyoxigraph as ox
 
 from kg import iri
-from kg.build import types_in
+from kg.graph.dataset import types_in
 from kg.export.staging import Staging
 
 DATASET = "https://w3id.org/qkg/dataset"
