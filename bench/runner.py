@@ -62,7 +62,7 @@ def child_build(inputs: Path, out: Path, html: bool) -> None:
 
 def bound_library(params_file: Path) -> list[tuple[object, dict[str, str]]]:
     """Every library query with the bindings it is timed with: the generator's, else the query's defaults."""
-    from kg.query import library
+    from kg.sparql.query import library
 
     chosen = json.loads(params_file.read_text(encoding="utf-8"))
     return [(q, {**q.params, **chosen.get(q.name, {})}) for q in library().values()]
@@ -85,7 +85,7 @@ def child_queries(out: Path, params_file: Path) -> None:
     import pyoxigraph as ox
 
     from bench.least_work import LEAST_WORK
-    from kg.query import OxigraphEngine
+    from kg.sparql.query import OxigraphEngine
 
     t = time.perf_counter()
     engine = OxigraphEngine(out / "qkg.trig")
@@ -118,7 +118,7 @@ def child_rdflib(out: Path, params_file: Path) -> None:
     """The plain-rdflib baseline: rdflib's default store, its Turtle parser and serialiser, its SPARQL."""
     import rdflib
 
-    from kg.query import PREFIXES, bind_params
+    from kg.sparql.query import PREFIXES, bind_params
 
     t = time.perf_counter()
     g = rdflib.Graph()

@@ -98,7 +98,7 @@ def check_curated(sources: Path | None, curated: Path | None, ontology: Path | N
 
 def _engine(graph: Path | None, engine: str):
     """An engine over the built graph, building it first if there is none."""
-    from kg.query import open_engine
+    from kg.sparql.query import open_engine
     trig = graph or Layout.default().out / "qkg.trig"
     if not trig.exists():
         if graph is not None:
@@ -123,7 +123,7 @@ graph_option = click.option("--graph", type=click.Path(dir_okay=False, path_type
 @graph_option
 def query(query: str | None, name: str | None, list_: bool, params: tuple[str, ...], fmt: str, engine: str, graph: Path | None) -> None:
     """Run SPARQL: QUERY is inline SPARQL or a .rq file; --name runs a library query."""
-    from kg.query import QueryError, library, render, resolve_query
+    from kg.sparql.query import QueryError, library, render, resolve_query
     lib = library()
     if list_:
         width = max(len(n) for n in lib)
@@ -152,7 +152,7 @@ def query(query: str | None, name: str | None, list_: bool, params: tuple[str, .
 @graph_option
 def lineage(method: str, html_path: Path | None, graph: Path | None) -> None:
     """Print a method's ancestors (extends+) and descendants, with years, as trees."""
-    from kg.lineage import LineageGraph, UnknownMethod
+    from kg.sparql.lineage import LineageGraph, UnknownMethod
     try:
         lg = LineageGraph.from_engine(_engine(graph, "oxigraph"))
         iri = lg.find(method)
@@ -223,8 +223,8 @@ def ingest(files: tuple[Path, ...], add: bool, as_json: bool, sources: Path | No
 @graph_option
 def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, verbose: bool, graph: Path | None) -> None:
     """Serve the graph read-only at /sparql (SPARQL 1.1 Protocol), a query page at /, the views at /graph/."""
-    from kg.serve import Settings
-    from kg.serve import serve as run_server
+    from kg.sparql.serve import Settings
+    from kg.sparql.serve import serve as run_server
     trig = _engine(graph, "oxigraph") and (graph or Layout.default().out / "qkg.trig")
     settings = Settings(trig=trig, html_root=trig.parent / "html", timeout=timeout, max_rows=max_rows, workers=workers)
     try:

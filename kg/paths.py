@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-QUERY_LIBRARY = Path(__file__).resolve().parent / "queries"
+QUERY_LIBRARY = Path(__file__).resolve().parent / "sparql" / "queries"
 STATIC = Path(__file__).resolve().parent / "static"
 
 

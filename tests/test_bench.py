@@ -10,7 +10,7 @@ from bench.least_work import LEAST_WORK
 from bench.runner import REPO, bound_library
 from kg.builder import build_and_export
 from kg.paths import Layout
-from kg.query import open_engine
+from kg.sparql.query import open_engine
 
 
 @pytest.fixture(scope="module")

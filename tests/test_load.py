@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from kg.query import library
+from kg.sparql.query import library
 from tests.conftest import ROOT
 from tests.test_serve import Server
 

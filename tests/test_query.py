@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.query import QueryError, library, open_engine, render, resolve_query
+from kg.sparql.query import QueryError, library, open_engine, render, resolve_query
 from tests.conftest import FIXTURES
 
 LIB = library()

@@ -56,7 +56,7 @@ class Settings:
 
 def _worker_main(conn, trig: str, max_rows: int) -> None:
     """Load the graph, then answer (query, accept) requests until the pipe closes."""
-    from kg.query import OxigraphEngine, QueryError
+    from kg.sparql.query import OxigraphEngine, QueryError
 
     engine = OxigraphEngine(Path(trig))
     conn.send(("ready", None))
@@ -80,7 +80,7 @@ def _encode(result, accept: list[str]) -> tuple[int, str, bytes, bool]:
     import pyoxigraph as ox
 
     from kg import iri
-    from kg.query import render, to_xml
+    from kg.sparql.query import render, to_xml
 
     if result.kind == "graph":
         ctype = _negotiate(accept, GRAPH_TYPES, "text/turtle")
@@ -230,7 +230,7 @@ class Handler(BaseHTTPRequestHandler):
     do_DELETE = do_PATCH = do_PUT
 
     def _sparql(self, params: dict[str, list[str]], direct: str | None) -> None:
-        from kg.query import is_update
+        from kg.sparql.query import is_update
 
         if "update" in params:
             return self._error(403, "SPARQL Update is not allowed: this endpoint is read-only")
@@ -317,7 +317,7 @@ def make_server(settings: Settings, host: str = "127.0.0.1", port: int = 8000, v
 
 def query_page() -> str:
     """The page at /: a query box, the library's questions to pick from, a results table."""
-    from kg.query import library
+    from kg.sparql.query import library
 
     questions = [{"name": q.name, "title": q.title, "question": q.question, "text": q.text} for q in library().values()]
     # JSON inside <script>: escape '<' so no title can close the script element.
