@@ -43,8 +43,8 @@ def emit(data: dict) -> None:
 
 def child_build(inputs: Path, out: Path, html: bool) -> None:
     """Build end to end (parse ... export), reporting seconds and peak RSS after each stage."""
-    from kg.builder import build_and_export
     from kg.paths import Layout
+    from kg.pipeline import build_and_export
 
     layout = Layout(sources=inputs / "sources", curated=inputs / "curated", ontology=REPO / "ontology", out=out)
     marks: dict[str, float] = {}

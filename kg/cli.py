@@ -47,7 +47,7 @@ def main() -> None:
 @input_options
 def build(out: Path | None, html: bool, sources: Path | None, curated: Path | None, ontology: Path | None) -> None:
     """Build the graph from the source lists and curated data, and write every export."""
-    from kg.builder import build_and_export
+    from kg.pipeline import build_and_export
     layout = _layout(out, sources, curated, ontology)
     start = time.perf_counter()
     try:
@@ -71,7 +71,7 @@ def build(out: Path | None, html: bool, sources: Path | None, curated: Path | No
 @input_options
 def validate(engine: str, data: Path | None, sources: Path | None, curated: Path | None, ontology: Path | None) -> None:
     """Validate the graph against ontology/shapes.ttl (SHACL)."""
-    from kg.builder import validate_graph
+    from kg.pipeline import validate_graph
     layout = _layout(None, sources, curated, ontology)
     try:
         report = validate_graph(layout, engine, data)
@@ -87,7 +87,7 @@ def validate(engine: str, data: Path | None, sources: Path | None, curated: Path
 @input_options
 def check_curated(sources: Path | None, curated: Path | None, ontology: Path | None) -> None:
     """Load every curated record and resolve every name it uses; print what would stop a build."""
-    from kg.builder import check_inputs
+    from kg.pipeline import check_inputs
     layout = _layout(None, sources, curated, ontology)
     try:
         counts = check_inputs(layout)
@@ -103,7 +103,7 @@ def _engine(graph: Path | None, engine: str):
     if not trig.exists():
         if graph is not None:
             _fail(f"no such graph file: {graph}")
-        from kg.builder import build_and_export
+        from kg.pipeline import build_and_export
         click.echo("qkg: no built graph yet; building it first", err=True)
         build_and_export(Layout.default())
     return open_engine(engine, trig)
@@ -234,7 +234,7 @@ def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, ver
 
 
 def _message(err: Exception) -> str:
-    from kg.builder import describe_error
+    from kg.pipeline import describe_error
     return describe_error(err)
 
 

@@ -16,7 +16,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The real corpus, built and exported once: (Build, output folder)."""
-    from kg.builder import build_and_export
+    from kg.pipeline import build_and_export
 
     out = tmp_path_factory.mktemp("exports")
     build = build_and_export(Layout.default(out=out))

@@ -8,8 +8,8 @@ import pytest
 from bench.generate import generate
 from bench.least_work import LEAST_WORK
 from bench.runner import REPO, bound_library
-from kg.builder import build_and_export
 from kg.paths import Layout
+from kg.pipeline import build_and_export
 from kg.sparql.query import open_engine
 
 

@@ -8,8 +8,7 @@ import pytest
 import yaml
 
 from kg.curated import load as cm
-from kg.builder import describe_error
-from kg.pipeline import run
+from kg.pipeline import describe_error, run
 from tests.conftest import ROOT
 
 CURATED = ROOT / "data" / "curated"

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.builder import build_and_export
 from kg.parse import parse_file, parse_text
+from kg.pipeline import build_and_export
 from tests.conftest import ROOT
 
 GOOD = [
@@ -67,8 +67,7 @@ def test_wrong_encodings_are_reported_and_read(tmp_path, encoding):
 
 
 def test_wrongly_typed_yaml_field_is_one_line(project):
-    from kg.builder import describe_error
-    from kg.pipeline import run
+    from kg.pipeline import describe_error, run
 
     (project.curated / "methods" / "zz.yaml").write_text("- name: X\n  paper: null\n  categories: ptq\n  families: [cnn]\n  evidence: long enough text\n")
     with pytest.raises(Exception) as err:
@@ -104,7 +103,7 @@ def test_a_killed_build_leaves_the_previous_exports_and_the_next_build_cleans_up
             "orig = r.start\n"
             "def slow(*a, **k):\n    c = orig(*a, **k); c.wait(); print('staged', flush=True); time.sleep(60)\n"
             "r.start = slow\n"
-            "from kg.builder import build_and_export\nfrom kg.paths import Layout\nfrom pathlib import Path\n"
+            "from kg.pipeline import build_and_export\nfrom kg.paths import Layout\nfrom pathlib import Path\n"
             f"build_and_export(Layout.default(root=Path({str(project.sources.parent.parent)!r}), out=Path({str(project.out)!r})))\n")
     (project.sources / "new.md").write_text('- "A Paper Only The Killed Build Saw", ICML, 2024.\n')
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.builder import build_and_export
 from kg.export.html import lineage_pages, view_graph
+from kg.pipeline import build_and_export
 from tests.conftest import FIXTURES, ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -24,9 +24,9 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg import iri
-from kg.graph.dataset import Dataset
 from kg.child import own_peak_mb, spawn
 from kg.export.staging import Staging
+from kg.graph.dataset import Dataset
 
 PREFIXES = dict(sorted(iri.PREFIXES.items()))
 QUADS = ".quads"  # TriG's input, a folder beside the staged files (one N-Quads file per graph); never committed

@@ -7,8 +7,8 @@ from collections import Counter
 import pyoxigraph as ox
 
 from kg import iri
-from kg.graph.dataset import types_in
 from kg.export.staging import Staging
+from kg.graph.dataset import types_in
 
 DATASET = "https://w3id.org/qkg/dataset"
 DUMPS = "https://w3id.org/qkg/exports/"

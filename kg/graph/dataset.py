@@ -18,13 +18,13 @@ from typing import BinaryIO
 from kg import iri
 from kg.curated.load import Curated
 from kg.methods.catalog import Method
-from kg.model import Person, Record
-from kg.parse import ParseResult
 from kg.methods.relations import Edge
-from kg.resolve import Paper, Resolution, Value, person_key
-from kg.resolve.conflicts import Conflict
 from kg.methods.rules import RULES
 from kg.methods.schemes import Scheme
+from kg.model import Person, Record
+from kg.parse import ParseResult
+from kg.resolve import Paper, Resolution, Value, person_key
+from kg.resolve.conflicts import Conflict
 
 P = iri.PREFIXES
 XSD = P["xsd"]

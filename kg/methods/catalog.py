@@ -8,8 +8,8 @@ from rapidfuzz import process
 
 from kg import iri
 from kg.curated.load import Curated, Located, MethodRecord, Role, name_key
-from kg.resolve import Paper, PaperIndex
 from kg.methods.schemes import Scheme
+from kg.resolve import Paper, PaperIndex
 
 NON_METHOD_ROLES = {Role.survey, Role.hardware, Role.framework, Role.benchmark, Role.architecture, Role.other, Role.unverified}
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kg.curated.load import Located
-from kg.model import Record
 from kg.methods.schemes import Scheme
+from kg.model import Record
 
 
 def section_categories(records: list[Record], mapping: list[Located], categories: Scheme) -> dict[tuple[str, int], set[str]]:
