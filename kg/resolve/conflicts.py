@@ -11,7 +11,7 @@ from kg.curated.load import Curated, Role
 from kg.resolve import titles
 
 if TYPE_CHECKING:
-    from kg.resolve import Paper
+    from kg.resolve.paper import Paper
     from kg.resolve.venues import VenueTable
 
 # Categories a paper cannot have at once; a section filing that implies both is a conflict.
@@ -161,7 +161,7 @@ def _venue_year_conflicts(p: Paper, venues: VenueTable) -> list[Conflict]:
 
 
 def _author_conflicts(p: Paper) -> list[Conflict]:
-    from kg.resolve import authors_fit, family_sequence
+    from kg.resolve.paper import authors_fit, family_sequence
 
     with_authors = [r for r in p.records if r.authors]
     full = {family_sequence(r.authors) for r in with_authors if not r.authors_truncated}

@@ -1,0 +1,133 @@
+"""A resolved paper: each canonical value with the records (file:line) or curated record it came from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from kg.curated.load import Located, Role
+from kg.model import Person, Record
+from kg.parse.text import ascii_fold
+from kg.resolve import titles
+
+if TYPE_CHECKING:  # conflicts and venues need Paper: only the annotations name them back
+    from kg.resolve.conflicts import Claim, Conflict
+    from kg.resolve.venues import VenueTable
+
+
+class ResolveError(Exception):
+    """A curated paper record that names no paper, or more than one."""
+
+
+@dataclass
+class Value:
+    """A canonical value and where it came from: list records, or one curated record."""
+
+    value: object
+    records: list[Record] = field(default_factory=list)
+    curated: Located | None = None
+
+
+@dataclass
+class Paper:
+    """One real paper, with the list records that describe it."""
+
+    key: str
+    records: list[Record]
+    title: Value
+    authors: Value
+    venue: Value  # venue key
+    year: Value
+    arxiv: Value | None
+    doi: Value | None
+    listed: bool = True
+    role: Role | None = None
+    role_source: Located | None = None
+    curated: list[Located] = field(default_factory=list)
+    rejected_ids: list[Claim] = field(default_factory=list)  # identifiers lists gave it that belong elsewhere
+    garbled: set[tuple[str, int]] = field(default_factory=set)  # entries a curated same_as names as garbled variants
+    merged_by: list[Located] = field(default_factory=list)  # those same_as records
+
+    @property
+    def title_variants(self) -> list[str]:
+        seen: dict[str, str] = {}
+        for r in self.records:
+            seen.setdefault(titles.compact(r.title), r.title)
+        return list(seen.values())
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({r.file for r in self.records})
+
+    def links(self, kind: str) -> list[str]:
+        return sorted({url for r in self.records for url in r.links.get(kind, [])})
+
+    @property
+    def derived_method_names(self) -> list[str]:
+        names: dict[str, str] = {}
+        for r in self.records:
+            name = titles.method_name(r.title)
+            if name:
+                names.setdefault(titles.norm(name), name)
+        return list(names.values())
+
+
+@dataclass
+class Resolution:
+    """The papers and the conflicts among the lists' claims about them."""
+
+    papers: list[Paper]
+    conflicts: list[Conflict]
+    venues: VenueTable
+
+    def by_key(self) -> dict[str, Paper]:
+        return {p.key: p for p in self.papers}
+
+
+def person_key(p: Person) -> str:
+    """Family name and first initial, lower-case ASCII: how authors are compared across lists."""
+    family = _letters(p.family)
+    initial = _letters(p.given)[:1]
+    return f"{family}-{initial}" if initial else family
+
+
+def family_sequence(people: list[Person]) -> tuple[str, ...]:
+    """Family names compared on their last word: 'v. Baalen' and 'van Baalen' agree."""
+    return tuple(_last_name_letters(p.family) for p in people)
+
+
+@lru_cache(maxsize=1 << 20)
+def _last_name_letters(family: str) -> str:
+    words = family.split()
+    return _letters(words[-1] if words else "")
+
+
+@lru_cache(maxsize=1 << 20)  # names repeat across entries and are compared many times
+def _letters(name: str) -> str:
+    """Lower-case ASCII letters only: 'Dettmers-Ö' -> 'dettmerso'."""
+    return re.sub(r"[^a-z]", "", ascii_fold(name).lower())
+
+
+def authors_fit(record: Record, full: tuple[str, ...]) -> bool:
+    """Whether a record's author list agrees with a full list of family names.
+
+    An "et al." list must be a prefix of it; an APA list with a "..." gap must match its
+    head before the gap and its tail after it.
+    """
+    seq = family_sequence(record.authors)
+    if not record.authors_truncated:
+        return seq == full
+    if record.authors_gap is None:
+        return full[: len(seq)] == seq
+    head, tail = seq[: record.authors_gap], seq[record.authors_gap:]
+    return len(full) >= len(seq) and full[: len(head)] == head and (not tail or full[-len(tail):] == tail)
+
+
+def paper_key(paper: Paper) -> str:
+    """The stable key an IRI is minted from: the arXiv id, else the normalised title."""
+    if paper.arxiv is not None:
+        return "arxiv-" + re.sub(r"[^a-z0-9.]+", "-", str(paper.arxiv.value).lower())
+    slug = titles.norm(str(paper.title.value)).replace(" ", "-")[:80].strip("-")
+    return "t-" + (slug or "untitled")
