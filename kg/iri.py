@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from kg.parse.text import ascii_fold
+from kg.model import ascii_fold
 
 ONTOLOGY = "https://w3id.org/qkg/ontology#"
 RESOURCE = "https://w3id.org/qkg/resource/"

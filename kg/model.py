@@ -1,7 +1,8 @@
-"""Plain records passed between the pipeline's stages."""
+"""Plain records passed between the pipeline's stages, and the text folding that every stage shares."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 
@@ -70,3 +71,8 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
+
+
+def ascii_fold(text: str) -> str:
+    """Text with accents removed: 'Léonard' -> 'Leonard'."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

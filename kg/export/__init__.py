@@ -1,4 +1,5 @@
-"""Exporters: one small writer per output format; `write_all` stages them all, then moves them into place."""
+"""Exports: takes a validated build and gives every export file, one small writer per format; `write_all` stages
+them all, then puts them in place as one set."""
 
 from __future__ import annotations
 

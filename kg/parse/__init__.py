@@ -1,4 +1,5 @@
-"""Parse paper lists: every entry of every layout becomes a Record, a Skipped non-paper, or a Problem.
+"""Parse paper lists: takes list files (Markdown, BibTeX, CSV) and gives, for every entry of every layout, a Record,
+a Skipped non-paper, or a Problem.
 
 The layout is detected line by line: each parser is strict, and a line that looks like an
 entry (a bullet, a numbered item, a table row) but that no parser reads is reported with its

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from kg.model import Person
+from kg.model import Person, ascii_fold  # noqa: F401  (ascii_fold: parse's callers import it from here)
 
 # New-style ids (1501.00001, 2203.05740v2) and old-style ones (hep-th/9901001).
 _ARXIV_NEW = r"(?P<new>\d{4}\.\d{4,5})(?:v\d+)?"
@@ -89,11 +88,6 @@ def strip_markdown(text: str) -> str:
     text = text.replace("**", "").replace("__", "")
     text = re.sub(r"(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)", "", text)
     return re.sub(r"\s+", " ", text).strip()
-
-
-def ascii_fold(text: str) -> str:
-    """Text with accents removed: 'Léonard' -> 'Leonard'."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 _INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.\s*-?\s*)+$")

@@ -42,11 +42,11 @@ class LibraryQuery:
     path: Path | None = None
 
 
-_HEADER = re.compile(r"^#\s*(?P<key>title|question|param):\s*(?P<value>.*)$")
+_HEADER = re.compile(r"^#\s*(?P<key>title|question|param|note):\s*(?P<value>.*)$")
 
 
 def read_library_query(path: Path) -> LibraryQuery:
-    """Parse a .rq file's header comments: '# title:', '# question:', '# param: ?var = default'."""
+    """Parse a .rq file's header comments: '# title:', '# question:', '# param: ?var = default', '# note:' (one line on how it is written)."""
     text = path.read_text(encoding="utf-8")
     title = question = ""
     params: dict[str, str] = {}
@@ -61,7 +61,7 @@ def read_library_query(path: Path) -> LibraryQuery:
             title = value
         elif key == "question":
             question = (question + " " + value).strip()
-        else:
+        elif key == "param":
             var, _, default = value.partition("=")
             params[var.strip().lstrip("?")] = default.strip().strip('"')
     if not title or not question:
