@@ -52,14 +52,15 @@ def build(out: Path | None, html: bool, sources: Path | None, curated: Path | No
     start = time.perf_counter()
     try:
         result = build_and_export(layout, progress=_progress(), html=html)
-    except Exception as err:  # noqa: BLE001 - every failure becomes one line; see kg.builder.BuildFailed
+    except Exception as err:  # noqa: BLE001 - every failure becomes one line; see kg.pipeline.BuildFailed
         _fail(_message(err))
     if sys.stderr.isatty():
         click.echo("", err=True)
     s = result.summary()
     edges = s["edges"]
     click.echo(f"qkg build: {s['papers']} papers, {s['methods']} methods, edges: extends {edges['extends']}, "
-               f"compares {edges['compares']}, appliesTo {edges['appliesTo']}, targetsHardware {edges['targetsHardware']}; "
+               f"compares {edges['compares']}, appliesTo {edges['appliesTo']}, targetsHardware {edges['targetsHardware']}, "
+               f"usesTechnique {edges['usesTechnique']}; "
                f"{s['conflicts']} conflicts ({s['conflicts_unresolved']} unresolved); {s['triples']} triples; "
                f"{s['unreadable_lines']} unreadable lines; {time.perf_counter() - start:.2f} s -> {layout.out}")
 

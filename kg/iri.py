@@ -22,6 +22,7 @@ PREFIXES: dict[str, str] = {
     "qkgc": RESOURCE + "category/",
     "qkgf": RESOURCE + "family/",
     "qkgh": RESOURCE + "hardware/",
+    "qkgt": RESOURCE + "technique/",
     "bibo": "http://purl.org/ontology/bibo/",
     "cito": "http://purl.org/spar/cito/",
     "dcterms": "http://purl.org/dc/terms/",
@@ -36,7 +37,7 @@ PREFIXES: dict[str, str] = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 
-_KIND_PATHS = {"family": "family/", "hardware": "hardware/", "category": "category/"}
+_KIND_PATHS = {"family": "family/", "hardware": "hardware/", "category": "category/", "technique": "technique/"}
 
 
 @cache  # pure, and called millions of times on a few hundred thousand names
@@ -84,6 +85,10 @@ def conflict(conflict_id: str) -> str:
 
 def relation(source_name: str, kind: str, target_name: str) -> str:
     return RESOURCE + f"relation/{slug(source_name)}/{kind}/{slug(target_name)}"
+
+
+def technique_use(method_name: str, technique: str) -> str:
+    return RESOURCE + f"technique-use/{slug(method_name)}/{technique}"
 
 
 def rule(name: str) -> str:

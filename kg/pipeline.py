@@ -22,6 +22,7 @@ from kg.methods.catalog import Method, MethodError, build_methods, methods_by_pa
 from kg.methods.relations import Edge, build_edges, check_lineage
 from kg.methods.schemes import Scheme, load_schemes
 from kg.methods.sections import section_categories
+from kg.methods.techniques import TechniqueUse, build_technique_uses
 from kg.parse import ParseResult, parse_sources
 from kg.paths import Layout
 from kg.resolve import Resolution, ResolveError, cluster, resolve
@@ -40,6 +41,7 @@ class Build:
     conflicts: list[Conflict]
     dataset: Dataset
     schemes: dict[str, Scheme] = field(default_factory=dict)
+    techniques: list[TechniqueUse] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     helper_peak_mb: dict[str, int] = field(default_factory=dict)  # peak memory of the child processes, by task
 
@@ -60,6 +62,7 @@ class Build:
         return {
             "appliesTo": sum(len(m.families) for m in self.methods),
             "targetsHardware": sum(len(m.hardware) for m in self.methods),
+            "usesTechnique": len(self.techniques),
         }
 
 
@@ -111,6 +114,7 @@ def _run(layout: Layout, extra_sources: list[Path] | None, progress) -> Build:
     methods = build_methods(resolution.papers, curated, schemes)
     edges = build_edges(methods, curated)
     check_lineage(edges)
+    techniques = build_technique_uses(methods, curated, schemes["technique"])
     sections = section_categories(parsed.records, curated.sections, schemes["category"])
     of_paper = methods_by_paper(methods)
     conflicts = list(resolution.conflicts) + _section_conflicts(resolution, of_paper, sections)
@@ -118,9 +122,9 @@ def _run(layout: Layout, extra_sources: list[Path] | None, progress) -> Build:
         c.methods = sorted({n for m in of_paper.get(c.paper_key, []) for n in (m.name, *m.aliases)})
     conflicts.sort(key=lambda c: c.id)
     lap("methods")
-    dataset = build_dataset(parsed, resolution, methods, edges, conflicts, curated, schemes, sections)
+    dataset = build_dataset(parsed, resolution, methods, edges, conflicts, curated, schemes, sections, techniques)
     lap("build")
-    return Build(layout, parsed, resolution, methods, edges, conflicts, dataset, schemes, timings,
+    return Build(layout, parsed, resolution, methods, edges, conflicts, dataset, schemes, techniques, timings,
                  {"yaml_workers": curated.workers_peak_mb})
 
 
@@ -203,7 +207,7 @@ def check_inputs(layout: Layout) -> dict[str, int]:
     curated = curated_mod.load(layout.curated)
     build = run(layout)
     return {"methods": len(curated.methods), "relations": len(curated.relations), "paper records": len(curated.papers),
-            "graph methods": len(build.methods), "graph edges": len(build.edges)}
+            "technique uses": len(curated.techniques), "graph methods": len(build.methods), "graph edges": len(build.edges)}
 
 
 def describe_error(err: Exception) -> str:

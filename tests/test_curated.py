@@ -18,6 +18,7 @@ def test_every_real_record_loads_through_its_model():
     data = cm.load(CURATED)
     assert len(data.methods) > 100 and len(data.relations) > 100 and len(data.papers) > 100
     assert len(data.venues) > 20 and len(data.sections) > 20
+    assert len(data.techniques) > 100 and all(loc.record.evidence.strip() for loc in data.techniques)
     for loc in data.relations:
         assert loc.record.evidence.strip()
     assert all(loc.line > 0 and loc.file.startswith("curated/") for loc in data.methods)
@@ -101,6 +102,28 @@ def _append(project, folder, text):
         - paper: "No Such Paper Anywhere"
           role: survey
         """, "curated/papers/zz-test.yaml:1: paper 'No Such Paper Anywhere' is no paper of the lists"),
+    ("techniques", """\
+        - method: QDrop
+          technique: rotations
+          evidence: "names a technique the taxonomy lacks"
+        """, "curated/techniques/zz-test.yaml:1: technique use of 'QDrop': technique: unknown technique 'rotations' (ontology/techniques.ttl has: "),
+    ("techniques", """\
+        - method: QDrob
+          technique: block-reconstruction
+          evidence: "names a method that does not exist"
+        """, "curated/techniques/zz-test.yaml:1: technique use of 'QDrob': method: unknown method 'QDrob'; did you mean QDrop"),
+    ("techniques", """\
+        - method: QDrop
+          technique: kv-cache-scheme
+          evidence: "states a technique use twice"
+        - method: qdrop
+          technique: kv-cache-scheme
+          evidence: "states a technique use twice"
+        """, "curated/techniques/zz-test.yaml:4: technique use 'qdrop uses kv-cache-scheme': duplicate of curated/techniques/zz-test.yaml:1"),
+    ("techniques", """\
+        - method: QDrop
+          technique: block-reconstruction
+        """, "curated/techniques/zz-test.yaml:1: technique 'QDrop': evidence: missing field"),
 ])
 def test_bad_curated_records_stop_the_build_with_one_line(project, folder, text, message):
     _append(project, folder, text)

@@ -38,14 +38,21 @@ EXPECTED = {
                                                    ("AWQ paper", "b.md"), ("QDrop paper", "b.md")]),
     "conflicts": ({}, ["title", "kind", "status", "value", "list", "line"], [
         ("AdaRound paper", "venue", "resolved", "ICLR", "a.md", "3"), ("AdaRound paper", "venue", "resolved", "ICML", "b.md", "4")]),
-    "bit-widths": ({}, ["label", "bits"], [("AWQ", "W4A16"), ("GPTQ", "W3A16"), ("GPTQ", "W4A16"), ("QDrop", "W2A2"), ("QDrop", "W4A4")]),
+    "bit-widths": ({}, ["label", "bits"], [("AWQ", "W4A16"), ("GPTQ", "W3A16"), ("GPTQ", "W4A16"), ("QDrop", "W2A2"), ("QDrop", "W4A4"),
+                                     ("QuaRot", "W4A4"), ("QuaRot", "W4A4KV4"), ("SpinQuant", "W4A4KV4")]),
     "most-extended": ({}, ["label", "extendedBy"], [("AdaRound", "1"), ("BRECQ", "1"), ("GPTQ", "1")]),
-    "transformer-work": ({}, ["label", "family"], [("AWQ", "LLM"), ("GPTQ", "LLM"), ("OWQ", "LLM"), ("QDrop", "Encoder language model")]),
+    "transformer-work": ({}, ["label", "family"], [("AWQ", "LLM"), ("GPTQ", "LLM"), ("OWQ", "LLM"), ("QDrop", "Encoder language model"),
+                                                      ("QuaRot", "LLM"), ("SpinQuant", "LLM")]),
     "papers-per-venue-year": ({}, ["venue", "year", "papers"], [
         ("AAAI", "2024", "1"), ("ICLR", "2021", "1"), ("ICLR", "2022", "1"), ("ICLR", "2023", "1"), ("ICML", "2020", "1"), ("MLSys", "2024", "1")]),
-    "no-incoming-since": ({"since": "2023"}, ["label", "year"], [("QDrop", "2022"), ("OWQ", "2024")]),
+    "no-incoming-since": ({"since": "2023"}, ["label", "year"], [("QuaRot", None), ("SpinQuant", None), ("QDrop", "2022"), ("OWQ", "2024")]),
     "shortest-path": ({"from": "AdaRound", "to": "OWQ"}, ["hops", "via1", "via2"], [("2", "GPTQ", None)]),
     "unverified-entries": ({}, ["title", "list", "line"], [("Fake survey", "a.md", "9")]),
+    "methods-using-rotation": ({}, ["label", "appeared", "evidence"], [
+        ("QuaRot", "2024-03", "QuaRot rotates with Hadamard matrices."), ("SpinQuant", None, None)]),
+    "techniques-in-llm-w4a4": ({}, ["technique", "uses", "method"], [
+        ("Learned rotation", "1", "SpinQuant"), ("Rotation and incoherence processing", "1", "QuaRot"),
+        ("Second-order error compensation", "1", "QuaRot")]),
     "methods-by-origin": ({}, ["from", "type", "to", "origin"], [
         ("AWQ", "compares", "GPTQ", "curated/relations/x.yaml:16"), ("BRECQ", "extends", "AdaRound", "curated/relations/x.yaml:1"),
         ("GPTQ", "compares", "AdaRound", "curated/relations/x.yaml:10"), ("GPTQ", "compares", "BRECQ", "curated/relations/x.yaml:13"),

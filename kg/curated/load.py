@@ -137,6 +137,15 @@ class RelationRecord(_Strict):
         return self.extends if self.extends is not None else self.compares  # type: ignore[return-value]
 
 
+class TechniqueRecord(_Strict):
+    """A method uses a technique of ontology/techniques.ttl, as its own paper shows."""
+
+    method: str
+    technique: str
+    evidence: str = Field(min_length=10)
+    where: str | None = None
+
+
 class PaperRecord(_Strict):
     """A paper's role, corrections to what lists say of it, or a paper no list carries."""
 
@@ -194,6 +203,7 @@ class Curated:
     methods: list[Located] = field(default_factory=list)
     relations: list[Located] = field(default_factory=list)
     papers: list[Located] = field(default_factory=list)
+    techniques: list[Located] = field(default_factory=list)
     workers_peak_mb: int = 0  # memory of the processes that read large files, for the benchmark
 
 
@@ -201,6 +211,7 @@ KINDS: dict[str, tuple[str, type[_Strict]]] = {
     "methods": ("methods", MethodRecord),
     "relations": ("relations", RelationRecord),
     "papers": ("papers", PaperRecord),
+    "techniques": ("techniques", TechniqueRecord),
 }
 
 
@@ -243,7 +254,7 @@ def load_file(path: Path, model: type[_Strict], base: Path, reading: Reading | N
 
 
 def _files(curated_dir: Path) -> list[tuple[Path, str, type[_Strict]]]:
-    """(file, Curated attribute, model) for venues.yaml, sections.yaml and every file under methods/, relations/, papers/."""
+    """(file, Curated attribute, model) for venues.yaml, sections.yaml and every file under methods/, relations/, papers/, techniques/."""
     out = []
     for single, attr, model in (("venues.yaml", "venues", VenueRecord), ("sections.yaml", "sections", SectionRecord)):
         if (curated_dir / single).exists():
@@ -276,7 +287,7 @@ class Loading:
 
 
 def load(curated_dir: Path) -> Curated:
-    """Load venues.yaml, sections.yaml and every file under methods/, relations/ and papers/."""
+    """Load venues.yaml, sections.yaml and every file under methods/, relations/, papers/ and techniques/."""
     return Loading(curated_dir).result()
 
 

@@ -80,6 +80,32 @@ def coverage(methods: list[Method], edges: list[Edge], papers) -> dict:
     }
 
 
+def coverage_by_category(methods: list[Method], edges: list[Edge], techniques: list) -> dict:
+    """Per category: how many methods have an extends edge (either way), compares edges, hardware, techniques."""
+    extends = {n for e in edges if e.kind == "extends" for n in (e.source.name, e.target.name)}
+    compares = {n for e in edges if e.kind == "compares" for n in (e.source.name, e.target.name)}
+    with_technique = {u.method.name for u in techniques}
+    rows: dict[str, dict[str, int]] = {}
+    for category in sorted({c for m in methods for c in m.categories}):
+        members = [m for m in methods if category in m.categories]
+        rows[category] = {
+            "methods": len(members),
+            "with_extends": sum(m.name in extends for m in members),
+            "with_compares": sum(m.name in compares for m in members),
+            "with_hardware": sum(bool(m.hardware) for m in members),
+            "with_techniques": sum(m.name in with_technique for m in members),
+        }
+    curated = [m for m in methods if m.curated is not None]
+    recent = [m for m in methods if m.year is not None and m.year >= 2017]
+    return {
+        "by_category": rows,
+        "curated_methods_with_techniques": sum(m.name in with_technique for m in curated),
+        "curated_methods": len(curated),
+        "curated_methods_without_techniques": sorted(m.name for m in curated if m.name not in with_technique),
+        "methods_since_2017_without_extends": sorted(m.name for m in recent if m.name not in extends),
+    }
+
+
 def build_report(build) -> dict:
     """What the build read, skipped and could not read; figures for the summary."""
     by_file: dict[str, dict] = defaultdict(dict)
@@ -92,6 +118,7 @@ def build_report(build) -> dict:
         "skipped_non_papers": [{"file": s.file, "line": s.line, "kind": s.kind, "text": s.text} for s in build.parsed.skipped],
         "invalid_links": sorted(set(build.dataset.bad_links)),
         "coverage": coverage(build.methods, build.edges, build.resolution.papers),
+        "coverage_by_category": coverage_by_category(build.methods, build.edges, build.techniques),
     }
 
 
@@ -114,12 +141,30 @@ def build_report_markdown(report: dict) -> str:
     lines.append(f"- methods with an appliesTo family: {cov['methods_with_family']} of {cov['methods']}")
     lines.append(f"- methods with a targetsHardware edge: {cov['methods_with_hardware']}")
     lines.append(f"- papers with a method: {cov['papers_with_method']} of {cov['papers']}; roles: {cov['papers_by_role']}")
+    lines += _category_table(report["coverage_by_category"])
     for title, key in (("Methods since 2017 without an edge", "methods_since_2017_without_edge"),
                        ("Methods without a family", "methods_without_family"),
                        ("Papers with neither a method nor a role", "papers_without_method_or_role")):
         lines += ["", f"### {title}", ""]
         lines += [f"- {x}" for x in cov[key]] or ["None."]
+    by_cat = report["coverage_by_category"]
+    for title, key in (("Methods since 2017 without lineage (no extends edge either way)", "methods_since_2017_without_extends"),
+                       ("Curated methods without a technique", "curated_methods_without_techniques")):
+        lines += ["", f"### {title}", ""]
+        lines += [f"- {x}" for x in by_cat[key]] or ["None."]
     return "\n".join(lines) + "\n"
+
+
+def _category_table(by_cat: dict) -> list[str]:
+    share = by_cat["curated_methods_with_techniques"] / by_cat["curated_methods"] if by_cat["curated_methods"] else 0.0
+    lines = [f"- curated methods with a technique: {by_cat['curated_methods_with_techniques']} of {by_cat['curated_methods']} ({share:.1%})",
+             "", "### Per category", "",
+             "| category | methods | with extends | with compares | with hardware | with techniques |",
+             "|---|---|---|---|---|---|"]
+    for category, row in by_cat["by_category"].items():
+        lines.append(f"| {category} | {row['methods']} | {row['with_extends']} | {row['with_compares']} | "
+                     f"{row['with_hardware']} | {row['with_techniques']} |")
+    return lines
 
 
 def write(build, staging: Staging) -> dict:

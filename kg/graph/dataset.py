@@ -21,6 +21,7 @@ from kg.methods.catalog import Method
 from kg.methods.relations import Edge
 from kg.methods.rules import RULES
 from kg.methods.schemes import Scheme
+from kg.methods.techniques import TechniqueUse
 from kg.model import Person, Record
 from kg.parse import ParseResult
 from kg.resolve import Paper, Resolution, Value, person_key
@@ -179,7 +180,7 @@ def _graph_of_value(value: Value) -> str:
 
 def build_dataset(parsed: ParseResult, resolution: Resolution, methods: list[Method], edges: list[Edge],
                   conflicts: list[Conflict], curated: Curated, schemes: dict[str, Scheme],
-                  section_categories: dict[tuple[str, int], set[str]]) -> Dataset:
+                  section_categories: dict[tuple[str, int], set[str]], techniques: list[TechniqueUse] = ()) -> Dataset:
     """The whole graph as a Dataset."""
     ds = Dataset()
     _vocabulary(ds, schemes)
@@ -192,13 +193,15 @@ def build_dataset(parsed: ParseResult, resolution: Resolution, methods: list[Met
         _method(ds, method)
     for edge in edges:
         _edge(ds, edge)
+    for use in techniques:
+        _technique_use(ds, use)
     for conflict in conflicts:
         _conflict(ds, conflict)
     return ds
 
 
 def _vocabulary(ds: Dataset, schemes: dict[str, Scheme]) -> None:
-    classes = {"family": "ModelFamily", "hardware": "HardwareTarget", "category": "Category"}
+    classes = {"family": "ModelFamily", "hardware": "HardwareTarget", "category": "Category", "technique": "Technique"}
     for kind, scheme in schemes.items():
         for quad in scheme.quads:
             ds.add(str(quad.subject), str(quad.predicate), str(quad.object), iri.GRAPH_CURATED)
@@ -373,6 +376,21 @@ def _edge(ds: Dataset, e: Edge) -> None:
         ds.add(node, Q("curatedAt"), lit(e.curated.where), g)
     else:
         ds.add(node, T("prov", "wasGeneratedBy"), N(iri.rule(e.rule.name)), g)  # type: ignore[union-attr]
+
+
+def _technique_use(ds: Dataset, u: TechniqueUse) -> None:
+    g = iri.GRAPH_CURATED
+    technique = N(iri.concept("technique", u.technique))
+    ds.add(N(u.method.iri), Q("usesTechnique"), technique, g)
+    node = N(iri.technique_use(u.method.name, u.technique))
+    ds.add(node, RDF_TYPE, Q("TechniqueUse"), g)
+    ds.add(node, LABEL, lit(f"{u.method.name} uses {u.technique}"), g)
+    ds.add(node, Q("usingMethod"), N(u.method.iri), g)
+    ds.add(node, Q("technique"), technique, g)
+    ds.add(node, Q("evidence"), lit(u.evidence), g)
+    if u.where:
+        ds.add(node, Q("evidenceLocation"), lit(u.where), g)
+    ds.add(node, Q("curatedAt"), lit(u.curated.where), g)
 
 
 def _conflict(ds: Dataset, c: Conflict) -> None:

@@ -1,4 +1,4 @@
-"""The SKOS schemes of ontology/: model families, hardware targets, categories."""
+"""The SKOS schemes of ontology/: model families, hardware targets, categories, techniques."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from kg import iri
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
-SCHEME_FILES = {"family": "families.ttl", "hardware": "hardware.ttl", "category": "categories.ttl"}
+SCHEME_FILES = {"family": "families.ttl", "hardware": "hardware.ttl", "category": "categories.ttl", "technique": "techniques.ttl"}
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Scheme:
 
 
 def load_schemes(ontology_dir: Path) -> dict[str, Scheme]:
-    """Every scheme, keyed 'family', 'hardware', 'category'."""
+    """Every scheme, keyed 'family', 'hardware', 'category', 'technique'."""
     schemes = {}
     for kind, name in SCHEME_FILES.items():
         scheme = Scheme(kind)
