@@ -45,6 +45,8 @@ SECTIONS = {"ptq": "Post-Training Quantization (PTQ)", "qat": "Quantization-Awar
             "data-free": "Data-Free & Zero-Shot Quantization", "binary-ternary": "Binary networks", "hardware-aware": "Hardware-Aware Quantization",
             "kv-cache": "LLM Quantization", "weight-only": "LLM Quantization"}
 LAYOUTS = ["numbered", "table", "venue", "citation", "quoted"]
+TECHNIQUES = ["rotation", "scaling-smoothing", "second-order-compensation", "learned-rounding", "block-reconstruction",
+              "outlier-isolation", "mixed-precision-search", "codebook-vq", "learned-quantizer", "distillation"]
 
 
 @dataclass
@@ -184,19 +186,22 @@ def write_lists(papers: list[Paper], ghosts: list[Paper], folder: Path, rng: ran
 
 
 def write_curated(papers: list[Paper], ghosts: list[Paper], folder: Path) -> None:
-    for sub in ("methods", "relations", "papers"):
+    for sub in ("methods", "relations", "papers", "techniques"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     for name in ("venues.yaml", "sections.yaml"):
         shutil.copy(REPO / "data" / "curated" / name, folder / name)
-    methods, relations = [], []
+    methods, relations, techniques = [], [], []
     by_index = {p.index: p for p in papers}
     for p in papers:
         if not p.method:
             continue
         methods.append({"name": p.method, "paper": p.title, "categories": [p.category], "families": p.families,
-                        "bits": ["W4A16"] if p.category == "weight-only" else ["W8A8"],
+                        "bits": [{"weight-only": "W4A16", "kv-cache": "W4A4KV4"}.get(p.category, "W8A8")],
                         **({"hardware": p.hardware} if p.hardware else {}),
                         "evidence": f"Synthetic: the paper evaluates {', '.join(p.families)} models."})
+        # One or two techniques a method, from its index, so the random draws (and all else) stay as they were.
+        for t in sorted({TECHNIQUES[p.index % len(TECHNIQUES)], TECHNIQUES[(p.index * 7) % len(TECHNIQUES)]}):
+            techniques.append({"method": p.method, "technique": t, "evidence": "Synthetic: the method section describes it."})
         for j in p.extends:
             relations.append({"method": p.method, "extends": by_index[j].method, "evidence": "Synthetic: builds on the earlier technique."})
         for j in p.compares:
@@ -204,6 +209,7 @@ def write_curated(papers: list[Paper], ghosts: list[Paper], folder: Path) -> Non
     dump = {"default_flow_style": False, "sort_keys": False, "allow_unicode": True, "width": 200}
     (folder / "methods" / "synthetic.yaml").write_text(yaml.dump(methods, Dumper=yaml.CSafeDumper, **dump), encoding="utf-8")
     (folder / "relations" / "synthetic.yaml").write_text(yaml.dump(relations, Dumper=yaml.CSafeDumper, **dump), encoding="utf-8")
+    (folder / "techniques" / "synthetic.yaml").write_text(yaml.dump(techniques, Dumper=yaml.CSafeDumper, **dump), encoding="utf-8")
     unverified = [{"paper": g.title, "role": "unverified", "evidence": "Synthetic: no paper of this title exists."} for g in ghosts]
     (folder / "papers" / "synthetic.yaml").write_text(yaml.dump(unverified, Dumper=yaml.CSafeDumper, **dump), encoding="utf-8")
 
