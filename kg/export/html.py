@@ -33,7 +33,8 @@ LIB_FILES = {"vis-network.min.js": VIS_DIR / "vis-network.min.js", "vis-network.
              **{name: STATIC / name for name in ("qkg-view.js", "qkg-view.css", "qkg-method.js", "qkg-method.css", "qkg-index.js")}}
 WHOLE_GRAPH_PAPER_CAP = 1500  # beyond this many papers the whole-graph view keeps only papers that introduce a method
 
-KIND_COLOURS = {"paper": "#b0b0b0", "method": UNCATEGORISED, "family": "#17becf", "hardware": "#8c564b", "category": "#c9b037"}
+# concepts are diamonds and squares in dark and khaki greys, apart from every category colour
+KIND_COLOURS = {"paper": "#b0b0b0", "method": UNCATEGORISED, "family": "#3b3b3b", "hardware": "#9c8a6e", "category": "#c9b037"}
 EDGE_STYLES = {
     "extends": {"color": EDGE_COLOURS["extends"], "width": 2.2, "dashes": False},
     "compares": {"color": {"color": EDGE_COLOURS["compares"], "opacity": 0.5}, "width": 1, "dashes": [6, 4]},

@@ -124,13 +124,13 @@
   if (page.bands || page.years) {
     network.on("beforeDrawing", (ctx) => {
       ctx.save();
-      ctx.font = "600 26px system-ui";
+      ctx.font = "600 24px system-ui";
       ctx.textBaseline = "middle";
       const xs = graph.nodes.filter((n) => n.kind === "method").map((n) => n.x);
       const left = Math.min(...xs) - 40, right = Math.max(...xs) + 40;
       (page.bands || []).forEach((b, i) => {
         ctx.fillStyle = i % 2 ? "rgba(0,0,0,0.035)" : "rgba(0,0,0,0)";
-        ctx.fillRect(left - 420, b.top - 24, right - left + 420, b.bottom - b.top + 48);
+        ctx.fillRect(left - 480, b.top - 24, right - left + 480, b.bottom - b.top + 48);
         ctx.fillStyle = "#555";
         ctx.textAlign = "right";
         ctx.fillText(b.label, left - 10, (b.top + b.bottom) / 2);
@@ -258,7 +258,7 @@
   if (page.bands && page.bands.length) {
     const shown = graph.nodes.filter((n) => n.kind === "method");
     const xs = shown.map((n) => n.x), ys = shown.map((n) => n.y);
-    const left = Math.min(...xs) - 430, right = Math.max(...xs) + 40;
+    const left = Math.min(...xs) - 520, right = Math.max(...xs) + 40;
     const top = Math.min(...ys) - 90, bottom = Math.max(...ys) + 40;
     const box = $("qkg-network").getBoundingClientRect();
     const scale = Math.min(box.width / (right - left), box.height / (bottom - top));
