@@ -102,6 +102,9 @@ LABEL_CLEARANCE = 7
 
 def _blocked(q: tuple[int, int], a, b) -> int:
     """100 if the segment a-b runs through the disc at q, 1 if only through the label under it, else 0."""
+    x, y = q
+    if x < min(a[0], b[0]) - 40 or x > max(a[0], b[0]) + 40 or y < min(a[1], b[1]) - 40 or y > max(a[1], b[1]) + 20:
+        return 0  # far from the segment's box: neither the disc nor the label can touch it
     if segment_distance(q, a, b) < CLEARANCE:
         return 100  # a last-resort placement may cross labels, never discs, while any lane allows it
     return int(any(segment_distance((q[0] + dx, q[1] + dy), a, b) < LABEL_CLEARANCE for dx, dy in LABEL_OFFSETS))
