@@ -279,10 +279,12 @@ def write(build, staging: Staging) -> None:
             count = sum(1 for _, d in sub.nodes(data=True) if d["kind"] == "method")
             if count == 0:
                 continue
-            pos, _, _ = whole_positions(sub, order)
-            staging.write_text(f"html/{kind}/{local}.html", render_view(
-                sub, f"{scheme.labels[local]}: methods", f"{count} methods (including narrower {'families' if kind == 'family' else 'targets'})",
-                pos, "../lib", kind, [{"label": "All methods and views", "url": "../views.html"}]))
+            pos, sub_bands, sub_years = whole_positions(sub, order)
+            sub_bands = [{**b, "label": category_labels.get(b["label"], b["label"] or "uncategorised")} for b in sub_bands]
+            staging.write_text(f"html/{kind}/{local}.html", render_view(  # the concept links to every method: shown on demand
+                sub, f"{scheme.labels[local]}: methods", f"{count} methods (including narrower {'families' if kind == 'family' else 'targets'})"
+                ", left to right by first appearance", pos, "../lib", kind, [{"label": "All methods and views", "url": "../views.html"}],
+                hidden_kinds=(kind,), extra={"bands": sub_bands, "years": sub_years}))
             views.append({"group": "Model family" if kind == "family" else "Hardware target", "label": scheme.labels[local],
                           "url": f"{kind}/{local}.html", "count": f"{count} methods"})
     staging.write_text("html/views.html", views_page(views, entries))

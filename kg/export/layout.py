@@ -129,7 +129,7 @@ def _conflicts(p, n, near, pos, drawn, enough) -> int:
 
 
 def band_layout(nodes: list[Hashable], when: dict[Hashable, When], band: dict[Hashable, int], per_row: int = 4,
-                dx: int = 76, dy: int = 48) -> tuple[dict[Hashable, tuple[int, int]], dict[int, tuple[int, int]], dict[int, int]]:
+                dx: int = 100, dy: int = 50) -> tuple[dict[Hashable, tuple[int, int]], dict[int, tuple[int, int]], dict[int, int]]:
     """The whole graph: one column per year, one band per category; within a (band, year) cell nodes run
     in month order, `per_row` to a row. Returns positions, each band's (top, bottom) and each year's left x."""
     years = sorted({w[0] if w else 0 for w in (when.get(n) for n in nodes)})

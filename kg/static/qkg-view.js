@@ -258,7 +258,7 @@
   if (page.bands && page.bands.length) {
     const shown = graph.nodes.filter((n) => n.kind === "method");
     const xs = shown.map((n) => n.x), ys = shown.map((n) => n.y);
-    const left = Math.min(...xs) - 520, right = Math.max(...xs) + 40;
+    const left = Math.min(...xs) - 520, right = Math.max(...xs) + 80;
     const top = Math.min(...ys) - 90, bottom = Math.max(...ys) + 40;
     const box = $("qkg-network").getBoundingClientRect();
     const scale = Math.min(box.width / (right - left), box.height / (bottom - top));
