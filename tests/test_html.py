@@ -60,9 +60,14 @@ def test_method_pages_give_the_sparql_that_returns_their_edges(built):
     engine = open_engine("oxigraph", out / "qkg.trig")
     for slug in ("gptq", "adaround", "spinquant"):
         page = (out / "html" / "method" / f"{slug}.html").read_text()
-        query = h.unescape(page.split('<pre class="sparql">')[1].split("</pre>")[0])
+        query = h.unescape(page.split('<pre class="sparql edges">')[1].split("</pre>")[0])
         rows = engine.run(query).rows
         assert len(rows) == page.count('<li id="') > 0, slug
+        facts = engine.run(h.unescape(page.split('<pre class="sparql facts">')[1].split("</pre>")[0])).rows
+        m = next(m for m in build.methods if iri.slug(m.name) == slug)
+        assert len(facts) == 1 and facts[0]["label"].value == m.name
+        assert facts[0]["firstAppeared"].value == m.first_appeared and facts[0]["title"].value == m.paper.title.value
+        assert sorted(facts[0]["bitWidths"].value.split(", ")) == sorted(m.bits)
 
 
 def test_method_page_svg_is_well_formed_and_reads_left_to_right_in_time(built):

@@ -96,6 +96,31 @@ def bibtex_entries(build) -> dict[str, str]:
             for p in papers}
 
 
+def sparql_facts(m) -> str:
+    """The SPARQL that gives what the page says the method is: one row."""
+    return f"""PREFIX qkg: <{iri.ONTOLOGY}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX fabio: <http://purl.org/spar/fabio/>
+SELECT ?label ?title ?authors ?venue ?year ?firstAppeared
+       (GROUP_CONCAT(DISTINCT ?category; separator=", ") AS ?categories)
+       (GROUP_CONCAT(DISTINCT ?family; separator=", ") AS ?families)
+       (GROUP_CONCAT(DISTINCT ?hardware; separator=", ") AS ?targets)
+       (GROUP_CONCAT(DISTINCT ?bits; separator=", ") AS ?bitWidths) WHERE {{
+  VALUES ?m {{ <{m.iri}> }}
+  ?m rdfs:label ?label .
+  OPTIONAL {{ ?m qkg:introducedIn ?paper . ?paper dcterms:title ?title .
+             OPTIONAL {{ ?paper qkg:authorList ?authors }} OPTIONAL {{ ?paper qkg:publishedIn/rdfs:label ?venue }}
+             OPTIONAL {{ ?paper fabio:hasPublicationYear ?year }} OPTIONAL {{ ?paper qkg:firstAppeared ?firstAppeared }} }}
+  OPTIONAL {{ ?m qkg:category/skos:prefLabel ?category }}
+  OPTIONAL {{ ?m qkg:appliesTo/skos:prefLabel ?family }}
+  OPTIONAL {{ ?m qkg:targetsHardware/skos:prefLabel ?hardware }}
+  OPTIONAL {{ ?m qkg:bitWidth ?bits }}
+}}
+GROUP BY ?label ?title ?authors ?venue ?year ?firstAppeared"""
+
+
 def sparql_for(m) -> str:
     """The SPARQL that lists the same edges the page does, with evidence and location."""
     return f"""PREFIX qkg: <{iri.ONTOLOGY}>
@@ -190,8 +215,9 @@ def render(m, build, lin: Lineages, bib: str | None, techniques: list[str]) -> s
         f'{len(lin.edges(m, "compares", "out")) + len(lin.edges(m, "compares", "in"))} comparisons)</span></h2>{legend}'
         f'<div class="canvas">{svg}</div><div id="edge-info" role="status" hidden></div></section>',
         *sections, bib_html,
-        f'<section id="sparql"><h2>SPARQL</h2><p>The same edges from the graph (<code>qkg query</code> or the endpoint):</p>'
-        f'<pre class="sparql">{esc(sparql_for(m))}</pre></section>',
+        f'<section id="sparql"><h2>SPARQL</h2><p>The same facts from the graph (<code>qkg query</code> or the endpoint): '
+        f'what the method is,</p><pre class="sparql facts">{esc(sparql_facts(m))}</pre>'
+        f'<p>and its edges, with their evidence:</p><pre class="sparql edges">{esc(sparql_for(m))}</pre></section>',
         '<script src="../lib/qkg-method.js"></script>', "</body></html>", ""])
 
 
