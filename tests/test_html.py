@@ -401,3 +401,23 @@ def test_lineage_command_writes_a_page_on_demand(tmp_path, built):
     result = CliRunner().invoke(main, ["lineage", "QDrop", "--graph", str(out / "qkg.trig"), "--html", str(target)])
     assert result.exit_code == 0, result.output
     assert "BRECQ (2021)" in result.output and target.exists() and (target.parent / "lib" / "vis-network.min.js").exists()
+
+
+def test_method_page_shows_techniques_when_the_graph_has_them(built):
+    from types import SimpleNamespace
+
+    from kg.export import method_pages
+    from kg.graph.dataset import Dataset, N, lit
+
+    build, _ = built
+    ds = Dataset()
+    gptq = next(m for m in build.methods if m.name == "GPTQ")
+    technique = "https://w3id.org/qkg/technique/hessian-error-compensation"
+    ds.add(N(gptq.iri), N(iri.ONTOLOGY + "usesTechnique"), N(technique), iri.GRAPH_CURATED)
+    ds.add(N(technique), N("http://www.w3.org/2004/02/skos/core#prefLabel"), lit("Hessian-based error compensation", language="en"),
+           iri.GRAPH_CURATED)
+    found = method_pages.techniques_of(SimpleNamespace(dataset=ds))
+    assert found == {gptq.iri: ["Hessian-based error compensation"]}
+    page = method_pages.render(gptq, build, method_pages.Lineages.of(build), None, found[gptq.iri])
+    assert "<dt>techniques</dt><dd>Hessian-based error compensation</dd>" in page
+    assert "<dt>techniques</dt>" not in method_pages.render(gptq, build, method_pages.Lineages.of(build), None, [])
