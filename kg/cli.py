@@ -234,6 +234,47 @@ def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, ver
         _fail(f"cannot serve on {host}:{port}: {err.strerror or err}")
 
 
+@main.command()
+@click.argument("method", required=False)
+@click.option("--format", "fmt", type=click.Choice(["svg", "pdf", "png", "dot", "tikz"]), default="svg", show_default=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: standard output).")
+@click.option("--depth", type=click.IntRange(min=1), help="Steps of extends to follow each way (default: all).")
+@click.option("--compares", is_flag=True, help="Also draw comparisons (qkg:compares).")
+@click.option("--family", help="Draw every method of this model family (e.g. llm), narrower families included.")
+@click.option("--category", help="Draw every method of this category (e.g. ptq).")
+@graph_option
+def figure(method: str | None, fmt: str, out: Path | None, depth: int | None, compares: bool, family: str | None,
+           category: str | None, graph: Path | None) -> None:
+    """A publication figure: a method's lineage, or a family's or category's methods, time left to right (Graphviz)."""
+    from kg.export.figure import FigureError, FigureGraph, render
+    chosen = [x for x in (method, family, category) if x]
+    if len(chosen) != 1:
+        _fail("name one METHOD, or --family, or --category")
+    try:
+        fg = FigureGraph.load(_engine(graph, "oxigraph"))
+        if method:
+            fig = fg.lineage(method, depth, compares)
+        else:
+            fig = fg.members("family" if family else "category", family or category, compares)  # type: ignore[arg-type]
+        data = render(fig, fmt)
+    except FigureError as err:
+        _fail(str(err))
+    except Exception as err:  # noqa: BLE001
+        _fail(_message(err))
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except OSError as err:
+        _fail(_message(err))
+    click.echo(f"wrote {out} ({len(fig.nodes)} methods, {len(fig.edges)} edges)", err=True)
+
+
 def _message(err: Exception) -> str:
     from kg.pipeline import describe_error
     return describe_error(err)

@@ -97,7 +97,7 @@ def _append(project, folder, text):
         - method: AdaRound
           extends: QDrop
           evidence: "points forward in time"
-        """, "curated/relations/zz-test.yaml:1: relation 'AdaRound extends QDrop': QDrop (2022) is newer than AdaRound (2020)"),
+        """, "curated/relations/zz-test.yaml:1: relation 'AdaRound extends QDrop': QDrop (arXiv 2022-03) is newer than AdaRound (arXiv 2020-04)"),
     ("papers", """\
         - paper: "No Such Paper Anywhere"
           role: survey

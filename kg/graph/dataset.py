@@ -310,6 +310,8 @@ def _paper(ds: Dataset, paper: Paper, section_categories: dict[tuple[str, int], 
     if paper.arxiv is not None:
         g = _graph_of_value(paper.arxiv)
         ds.add(node, Q("arxivId"), lit(paper.arxiv.value), g)
+        if paper.first_appeared is not None:
+            ds.add(node, Q("firstAppeared"), lit(paper.first_appeared, "gYearMonth"), g)
         ds.link(node, T("foaf", "page"), f"https://arxiv.org/abs/{paper.arxiv.value}", g)
     if paper.doi is not None:
         g = _graph_of_value(paper.doi)

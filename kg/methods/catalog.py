@@ -43,6 +43,16 @@ class Method:
         return self.paper.year.value if self.paper is not None else None  # type: ignore[return-value]
 
     @property
+    def first_appeared(self) -> str | None:
+        """'YYYY-MM' of its paper's arXiv id, when it has one."""
+        return self.paper.first_appeared if self.paper is not None else None
+
+    @property
+    def when(self) -> tuple[int, int] | None:
+        """(year, month) for timelines: the arXiv month when known, else (venue year, 0)."""
+        return self.paper.when if self.paper is not None else None
+
+    @property
     def where(self) -> str:
         return self.curated.where if self.curated else (self.paper.records[0].where if self.paper and self.paper.records else "")
 

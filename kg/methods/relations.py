@@ -53,7 +53,7 @@ def build_edges(methods: list[Method], curated: Curated) -> list[Edge]:
         base = index.get(base_name)
         if base is None or base is m or (m.name, base.name) in curated_extends:
             continue
-        if m.year is not None and base.year is not None and base.year > m.year:
+        if newer(base, m):
             continue  # a name rule never makes an edge that points forward in time
         edges.append(Edge(m, "extends", base, f"{rule.comment} ({m.name} -> {base.name})", rule=rule))
     return sorted(edges, key=lambda e: (e.source.name.lower(), e.kind, e.target.name.lower()))
@@ -68,14 +68,25 @@ def _lookup(index: MethodIndex, name: str, loc: Located, field_name: str) -> Met
     return method
 
 
+def newer(a: Method, b: Method) -> bool:
+    """Whether a appeared after b: by arXiv month when both papers have one, else by year."""
+    if a.first_appeared is not None and b.first_appeared is not None:
+        return a.first_appeared > b.first_appeared
+    return a.year is not None and b.year is not None and a.year > b.year
+
+
+def _date(m: Method) -> str:
+    return f"arXiv {m.first_appeared}" if m.first_appeared else str(m.year)
+
+
 def check_lineage(edges: list[Edge]) -> None:
     """extends is acyclic and points back in time; raises MethodError naming the edge's origin."""
     for e in edges:
         if e.kind != "extends":
             continue
-        if e.source.year is not None and e.target.year is not None and e.target.year > e.source.year:
-            raise MethodError(f"{e.origin}: relation '{e.source.name} extends {e.target.name}': {e.target.name} ({e.target.year}) "
-                              f"is newer than {e.source.name} ({e.source.year}); extends must point back in time")
+        if newer(e.target, e.source):
+            raise MethodError(f"{e.origin}: relation '{e.source.name} extends {e.target.name}': {e.target.name} ({_date(e.target)}) "
+                              f"is newer than {e.source.name} ({_date(e.source)}); extends must point back in time")
     graph = nx.DiGraph((e.source.name, e.target.name, {"edge": e}) for e in edges if e.kind == "extends")
     try:
         cycle = nx.find_cycle(graph)
@@ -86,4 +97,4 @@ def check_lineage(edges: list[Edge]) -> None:
     raise MethodError(f"{first.origin}: relation '{first.source.name} extends {first.target.name}': extends forms a cycle: {path}")
 
 
-__all__ = ["Edge", "RULES", "build_edges", "check_lineage"]
+__all__ = ["Edge", "RULES", "build_edges", "check_lineage", "newer"]

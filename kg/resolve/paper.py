@@ -65,6 +65,19 @@ class Paper:
         return sorted({url for r in self.records for url in r.links.get(kind, [])})
 
     @property
+    def first_appeared(self) -> str | None:
+        """'YYYY-MM' the arXiv id dates the paper to (2210.17323 -> 2022-10), or None without an id."""
+        return arxiv_month(str(self.arxiv.value)) if self.arxiv is not None else None
+
+    @property
+    def when(self) -> tuple[int, int] | None:
+        """(year, month) to order papers in time: the arXiv month when known, else the year's start."""
+        month = self.first_appeared
+        if month is not None:
+            return int(month[:4]), int(month[5:])
+        return (int(self.year.value), 0) if self.year.value else None  # type: ignore[arg-type]
+
+    @property
     def derived_method_names(self) -> list[str]:
         names: dict[str, str] = {}
         for r in self.records:
@@ -84,6 +97,22 @@ class Resolution:
 
     def by_key(self) -> dict[str, Paper]:
         return {p.key: p for p in self.papers}
+
+
+_NEW_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
+_OLD_ID = re.compile(r"^[A-Za-z][A-Za-z.-]*/(\d{2})(\d{2})\d{3}$")
+
+
+def arxiv_month(arxiv: str) -> str | None:
+    """The month an arXiv id was issued, 'YYYY-MM': 2210.17323 -> 2022-10, hep-th/9901001 -> 1999-01."""
+    found = _NEW_ID.match(arxiv) or _OLD_ID.match(arxiv)
+    if found is None:
+        return None
+    yy, mm = int(found.group(1)), int(found.group(2))
+    if not 1 <= mm <= 12:
+        return None
+    year = 1900 + yy if yy >= 91 else 2000 + yy  # arXiv began in August 1991
+    return f"{year:04d}-{mm:02d}"
 
 
 def person_key(p: Person) -> str:

@@ -13,8 +13,9 @@ EDGES_QUERY = """
 SELECT ?m ?label ?year ?alias WHERE {
   ?m a qkg:Method ; rdfs:label ?label .
   OPTIONAL { ?m qkg:introducedIn/fabio:hasPublicationYear ?y }
+  OPTIONAL { ?m qkg:introducedIn/qkg:firstAppeared ?month }
   OPTIONAL { ?m skos:altLabel ?alias }
-  BIND (xsd:integer(STR(?y)) AS ?year)
+  BIND (COALESCE(xsd:integer(SUBSTR(STR(?month), 1, 4)), xsd:integer(STR(?y))) AS ?year)  # first appearance when known
 }"""
 EXTENDS_QUERY = "SELECT ?a ?b WHERE { ?a qkg:extends ?b }"
 
@@ -29,7 +30,7 @@ class LineageGraph:
 
     graph: nx.DiGraph  # later -> earlier
     labels: dict[str, str]
-    years: dict[str, int | None]
+    years: dict[str, int | None]  # year of first appearance (arXiv), else of the venue
     names: dict[str, str]  # name_key(label or alias) -> method IRI
 
     @classmethod
