@@ -107,7 +107,7 @@ def test_csv_input(tmp_path):
 
 def test_csv_without_title_column_is_reported(tmp_path):
     path = tmp_path / "x.csv"
-    path.write_text("name,year\nx,2020\n")
+    path.write_text("name,year\nSome Title,2020\n")
     path2 = tmp_path / "y.csv"
     path2.write_text("venue,year\nICML,2020\n")
     assert parse_file(path).problems == [] and len(parse_file(path).records) == 1  # "name" is a title column

@@ -51,6 +51,10 @@ def parse(line: str, ctx: Context, next_line: str = "") -> Record | Skipped | Pr
         compound = _compound_row(cells(line), ctx)
         return compound or Skipped(ctx.file, 0, "table-without-titles", tx.strip_markdown(cells(line)[0]))
     row = cells(line)
+    if len(row) > len(columns) and not any(row[len(columns):]):
+        row = row[: len(columns)]  # trailing empty cells: a stray pipe
+    if len(row) < len(columns) and len(row) > columns.index("title"):
+        row += [""] * (len(columns) - len(row))  # a row that leaves out its last cells (no venue, no link) keeps the rest
     if len(row) != len(columns):
         return Problem(ctx.file, 0, f"table row has {len(row)} cells, header has {len(columns)}", line.strip())
     value = dict(zip(columns, row))
