@@ -123,7 +123,7 @@ def test_ingest_reports_and_json(tmp_path):
     data = json.loads(CliRunner().invoke(main, ["ingest", str(path), "--json"]).output)
     assert data == [{"title": "Grids for Outliers", "authors": [], "venue": "ICML", "year": 2024, "arxiv": "2402.00002", "doi": None,
                      "links": {"arxiv": ["https://arxiv.org/abs/2402.00002"]}, "file": "mine.md", "line": 2,
-                     "layout": "bracket-venue-bullets", "sections": ["2024"], "tags": []}]
+                     "layout": "bracket-venue-bullets", "sections": ["2024"], "tags": [], "facts": []}]
 
 
 def test_ingest_add_puts_the_list_into_the_next_build(project, tmp_path):

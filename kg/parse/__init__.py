@@ -239,6 +239,8 @@ def list_files(folder: Path, warn=None) -> list[Path]:
 
     A symlink that resolves outside the folder is refused (one warning line through `warn`); licence and
     attribution files kept beside a list (SOURCE.md, LICENSE) are not lists."""
+    if not folder.is_dir():
+        raise FileNotFoundError(2, "no such folder", str(folder))
     root = folder.resolve()
     out = []
     for path in sorted(folder.rglob("*")):

@@ -112,6 +112,9 @@ def check(record: Record) -> tuple[Record | None, list[Problem]]:
         changes["venue"] = ""
         if _ARXIV_ONLY.match(venue) and record.arxiv is None:
             changes["arxiv"] = tx.arxiv_id("arXiv:" + re.sub(r"(?i)^\s*arxiv\s*:?\s*", "", venue))
+    links = _checked_links(record.links, drop)
+    if links != record.links:
+        changes["links"] = links
     year = changes.get("year", record.year)
     why = year_problem(year)  # type: ignore[arg-type]
     if why:
@@ -130,6 +133,23 @@ def check(record: Record) -> tuple[Record | None, list[Problem]]:
         if record.authors_gap is not None:
             changes["authors_gap"] = min(record.authors_gap, len(authors)) or None
     return (replace(record, **changes) if changes else record), reported
+
+
+_HOST_PATH = re.compile(r"^(?:[\w-]+\.)+[a-z]{2,}/", re.I)
+
+
+def _checked_links(links: dict[str, list[str]], drop) -> dict[str, list[str]]:
+    """Only http(s) URLs stay links ('aclweb.org/x.pdf' gains its https://); javascript:, data: and the rest are dropped."""
+    out: dict[str, list[str]] = {}
+    for kind, urls in links.items():
+        for url in urls:
+            if _HOST_PATH.match(url):
+                url = "https://" + url
+            if re.match(r"^https?://[^\s/]", url, re.I):
+                out.setdefault(kind, []).append(url)
+            else:
+                drop("link", url, "not an http(s) URL")
+    return out
 
 
 # Hosts whose links point at a paper (not code, slides or a project page): a line with one is an entry to read or report.
