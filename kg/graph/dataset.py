@@ -350,6 +350,7 @@ def _method(ds: Dataset, m: Method) -> None:
         ds.add(node, Q("introducedIn"), N(iri.paper(m.paper.key)), g)
     if m.curated is None:
         ds.add(node, T("prov", "wasGeneratedBy"), N(iri.rule("title-prefix")), g)
+        ds.add(node, Q("derivedFromTitle"), lit(True), g)  # so a query can leave derived methods out in one pattern
         return
     ds.add(node, Q("curatedAt"), lit(m.curated.where), g)
     ds.add(node, Q("evidence"), lit(m.evidence), g)
