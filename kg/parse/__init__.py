@@ -194,12 +194,17 @@ def _check_records(result: ParseResult, outcome: dict[int, str]) -> None:
     """Run the value checks on every record: failing values are dropped and reported, a record whose title fails is
     reported instead of read."""
     kept = []
+    starts = {r.line for r in result.records}
     for record in result.records:
         checked, reported = checks.check(record)
         if checked is None:
             result.problems += reported
             result.layouts[record.file][record.layout] -= 1
             outcome[record.line] = reported[0].message
+            line = record.line + 1
+            while outcome.get(line) == "read" and line not in starts:  # the rest of a multi-line entry (an HTML row)
+                outcome[line] = reported[0].message
+                line += 1
             continue
         result.dropped += reported
         kept.append(checked)
