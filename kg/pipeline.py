@@ -103,6 +103,9 @@ def _run(layout: Layout, extra_sources: list[Path] | None, progress) -> Build:
 
     loading = curated_mod.Loading(layout.curated)  # large curated files are read on the other cores meanwhile
     parsed = parse_sources(layout.sources, extra_sources or [], warn=_warn)
+    for file, counts in sorted(parsed.layouts.items()):
+        if not counts:  # a list in no layout qkg reads must not pass unnoticed (see `qkg ingest` for its lines)
+            _warn(f"warning: {file}: no papers read; `qkg ingest` shows its unreadable lines")
     lap("parse")
     clusters = cluster(parsed.records)  # needs no curated data: done while the workers finish reading it
     curated = loading.result()

@@ -93,35 +93,47 @@ def _apply_same_as(groups: list[list[Record]], paper_records: list[Located]) -> 
     return groups, garbled
 
 
-def _merge_groups(groups: list[list[Record]], keep: int, drop: int) -> None:
-    keep, drop = min(keep, drop), max(keep, drop)
-    groups[keep] = groups[keep] + groups[drop]
-    del groups[drop]
-
-
 def _apply_renames(groups: list[list[Record]], paper_records: list[Located]) -> list[list[Record]]:
     """Apply curated title corrections before papers are made: a list entry under the corrected title (or, for an arXiv
     correction, carrying the corrected id under a related title) joins the corrected paper instead of standing apart."""
-    for loc in paper_records:
+    todo = [loc for loc in paper_records
+            if loc.record.listed and loc.record.same_as is None and (loc.record.title is not None or loc.record.arxiv is not None)]
+    if not todo:
+        return groups
+    by_title: dict[str, set[int]] = defaultdict(set)
+    by_arxiv: dict[str, set[int]] = defaultdict(set)
+    for i, g in enumerate(groups):
+        for r in g:
+            by_title[titles.compact(r.title)].add(i)
+            if r.arxiv:
+                by_arxiv[r.arxiv].add(i)
+    parent = list(range(len(groups)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for loc in todo:
         rec: PaperRecord = loc.record
-        if not rec.listed or rec.same_as is not None or (rec.title is None and rec.arxiv is None):
-            continue
-        target = _find_group(rec.paper, groups, loc, require=False)
+        ref = rec.paper
+        exact = by_arxiv.get(ref[6:].strip().lower(), set()) if ref.lower().startswith("arxiv:") else by_title.get(titles.compact(ref), set())
+        target = min(exact) if len(exact) == 1 else _find_group(ref, groups, loc, require=False)
         if target is None:
             continue
-        for i in reversed(range(len(groups))):
-            if i == target or not _names_corrected(groups[i], rec):
-                continue
-            _merge_groups(groups, target, i)
-            target = target if i > target else target - 1
-    return groups
-
-
-def _names_corrected(group: list[Record], rec: PaperRecord) -> bool:
-    if rec.title is not None and any(titles.compact(r.title) == titles.compact(rec.title) for r in group):
-        return True
-    wanted = (rec.arxiv or "").lower()
-    return bool(wanted) and any(r.arxiv == wanted and titles.related(r.title, rec.title or rec.paper) for r in group)
+        joining = set(by_title.get(titles.compact(rec.title), set())) if rec.title else set()
+        if rec.arxiv:
+            joining |= {i for i in by_arxiv.get(rec.arxiv.lower(), set())
+                        if any(titles.related(r.title, rec.title or rec.paper) for r in groups[i])}
+        for i in joining:
+            a, b = root(i), root(target)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    merged: dict[int, list[Record]] = {}
+    for i, g in enumerate(groups):
+        merged.setdefault(root(i), []).extend(g)
+    return [merged[k] for k in sorted(merged)]
 
 
 def _carrying_group(loc: Located, groups: list[list[Record]]) -> int | None:
