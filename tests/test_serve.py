@@ -78,7 +78,8 @@ def test_select_json_with_sparqlwrapper(server, method):
 
 
 def test_select_xml_and_csv(server):
-    q = "SELECT ?l WHERE { ?m a qkg:Method ; rdfs:label ?l } ORDER BY ?l LIMIT 2"
+    # Curated methods only: methods derived from list titles come and go with the lists.
+    q = "SELECT ?l WHERE { ?m a qkg:Method ; rdfs:label ?l FILTER NOT EXISTS { ?m qkg:derivedFromTitle true } } ORDER BY ?l LIMIT 2"
     xml = wrapper(server, q, XML).query().convert()
     assert [n.firstChild.data for n in xml.getElementsByTagName("literal")] == ["ACIQ", "AIT"]
     csv_text = wrapper(server, q, CSV).query().convert().decode()
