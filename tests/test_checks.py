@@ -89,3 +89,13 @@ def test_a_record_titled_with_a_link_word_is_no_paper():
 @given(st.sampled_from(["NeurIPS", "ICML", "ACM Trans. Des. Autom. Electron. Syst.", "arXiv", "IEEE/CVF CVPR", "Neurocomputing"]))
 def test_real_venues_pass(venue):
     assert checks.venue_problem(venue) is None
+
+
+title_words = st.lists(st.text(alphabet=st.characters(whitelist_categories=("Lu", "Ll")), min_size=2, max_size=10), min_size=2, max_size=6)
+
+
+@given(title_words, st.lists(st.sampled_from([":fire:231", ":star:12", "[PyTorch]", "[[tensorflow]]", ":126:", "🔥", "[ ]",
+                                               "![badge](https://img.shields.io/badge/a-b-blue)"]), min_size=1, max_size=3))
+def test_badges_counts_and_code_labels_never_stay_in_a_title(words, decorations):
+    title = " ".join(words)
+    assert tx.clean_title(title + "".join(decorations)) == title

@@ -195,8 +195,8 @@ _SHORTHAND = re.compile(r"^(?P<venue>[A-Za-z][A-Za-z&.\-]*?)\s*'?\s*(?P<year>(?:
 _BADGE = re.compile(r"img\.shields\.io/badge/(?P<label>[^-/]+)-(?P<message>[^-/]+)-[^/)\s]+", re.I)
 _EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\uFE0F\u200D]")
 # ':fire:309', ':star:5': a badge and its count; ':126:' is one whose name a list lost.
-_SHORTCODE = re.compile(r":[a-z][a-z0-9_+-]{1,29}:(?:\s*\d+)?|:\d{1,6}:(?=\s|$|\[)")
-_CODE_LABEL = re.compile(r"\[\s*(?:pytorch|tensorflow|tf|code|github|official|jax|mxnet|caffe|keras|paddle)[^\]]{0,20}\]", re.I)
+_SHORTCODE = re.compile(r":[a-z][a-z0-9_+-]{1,29}:(?:\s*\d+)?|:\d{1,6}:(?!\w)")
+_CODE_LABEL = re.compile(r"\[+\s*(?:pytorch|tensorflow|tf|code|github|official|jax|mxnet|caffe|keras|paddle)[^\]]{0,20}\]+|\[\s*\]", re.I)
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 
 
