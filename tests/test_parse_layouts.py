@@ -93,3 +93,10 @@ def test_an_entry_in_no_layout_with_a_paper_link_is_reported():
     result = parse_text("- see https://arxiv.org/abs/2101.00001 for the details\n", "l.md")
     assert result.records == [] and result.link_lines["l.md"] == (1, 0)
     assert result.unread_links[0].where == "l.md:1" and "entry in no known layout" in result.unread_links[0].message
+
+
+def test_a_stray_table_tag_swallows_nothing():
+    text = "<table> is how some lists start a table, but this one never closes it\n## 2024\n" \
+           "- [ICML24](https://arxiv.org/abs/2402.00002) Grids for Outliers in Small Models\n"
+    result = parse_text(text, "l.md")
+    assert [r.title for r in result.records] == ["Grids for Outliers in Small Models"]

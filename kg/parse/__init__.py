@@ -9,6 +9,7 @@ file and line, never dropped.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -34,7 +35,7 @@ MAX_LINE = 4000  # longer lines are reported, not parsed: no list entry is that 
 
 _ENTRY_LIKE = re.compile(r"^\s*(?:[-*+]\s|\d+\.\s|\|)")
 _NESTED = re.compile(r"^(?:\s{2,}|\t)[-*+]\s")
-_TABLE_OPEN = re.compile(r"<table\b", re.I)
+_TABLE_OPEN = re.compile(r"^\s*<table\b", re.I)
 _TABLE_CLOSE = re.compile(r"</table\s*>", re.I)
 
 
@@ -82,11 +83,21 @@ def parse_text(text: str, name: str) -> ParseResult:
     outcome: dict[int, str] = {}  # line -> "read", or why it gave no record
     # Lines end at \n only (as grep -n and git count them); a stray \r is white space.
     lines = text.replace("\r\n", "\n").replace("\r", " ").split("\n")
+    closes = [i for i, text in enumerate(lines) if "</" in text and _TABLE_CLOSE.search(text)]
     index = 0
     while index < len(lines):
         lineno = index + 1
         line = lines[index].replace("\x00", "").rstrip()
         index += 1
+        end = _table_end(closes, index - 1) if _TABLE_OPEN.match(line) else None
+        if end is not None:  # an HTML table, however long its lines
+            for item, span in html_table.parse_block(lines[index - 1:end + 1], lineno, ctx):
+                if item is not None:
+                    _collect(result, item, item.line, None, outcome)
+                why = "read" if isinstance(item, Record) else item.message if item is not None else "HTML table header"
+                outcome.update({n: why for n in span})
+            index, ctx.last = end + 1, None
+            continue
         if len(line) > MAX_LINE:
             if _ENTRY_LIKE.match(line) or checks.paper_link(line):
                 _collect(result, Problem(name, 0, f"line of {len(line)} characters is too long to be an entry"), lineno, None, outcome)
@@ -96,15 +107,6 @@ def parse_text(text: str, name: str) -> ParseResult:
             continue
         if ctx.enter_heading(line):
             ctx.last = None
-            continue
-        if _TABLE_OPEN.search(line) and not table.is_row(line):
-            end = next((i for i in range(index - 1, len(lines)) if _TABLE_CLOSE.search(lines[i])), len(lines) - 1)
-            for item, span in html_table.parse_block(lines[index - 1:end + 1], lineno, ctx):
-                if item is not None:
-                    _collect(result, item, item.line, None, outcome)
-                why = "read" if isinstance(item, Record) else item.message if item is not None else "HTML table header"
-                outcome.update({n: why for n in span})
-            index, ctx.last = end + 1, None
             continue
         if table.is_row(line):
             next_line = lines[index] if index < len(lines) else ""
@@ -129,6 +131,14 @@ def parse_text(text: str, name: str) -> ParseResult:
     return result
 
 
+def _table_end(closes: list[int], start: int) -> int | None:
+    """The line index of the `</table>` closing a table opened at `start` (`closes`: the indexes of every `</table>`
+    line, in order); None if it is never closed (then the lines are read one by one, so that a stray tag cannot
+    swallow the rest of the list)."""
+    at = bisect_left(closes, start)
+    return closes[at] if at < len(closes) else None
+
+
 def _parse_entry(line: str, ctx: Context) -> tuple[str, Record | Skipped | Problem]:
     skipped = nonpaper.recognise(line, ctx)
     if skipped is not None:
@@ -141,13 +151,8 @@ def _parse_entry(line: str, ctx: Context) -> tuple[str, Record | Skipped | Probl
         if found is not None:
             return layout, found
     if ctx.last is not None and _NESTED.match(line):
-        return "note", Skipped(ctx.file, 0, "note", tx_short(line))  # an indented note under the entry above
+        return "note", Skipped(ctx.file, 0, "note", line.strip()[:200])  # an indented note under the entry above
     return "unknown", Problem(ctx.file, 0, "entry in no known layout", line.strip()[:200])
-
-
-def tx_short(line: str) -> str:
-    """A line shortened for a report."""
-    return line.strip()[:200]
 
 
 def _collect(result: ParseResult, found, lineno: int, layout: str | None, outcome: dict[int, str]) -> Record | None:
