@@ -180,7 +180,6 @@ def ingest(files: tuple[Path, ...], add: bool, as_json: bool, sources: Path | No
     """Parse paper lists (Markdown, BibTeX, CSV) and report what they hold; --add keeps them as sources."""
     import json as jsonlib
     import shutil
-    from collections import Counter
 
     from kg.parse import parse_file
     for f in files:
@@ -190,18 +189,15 @@ def ingest(files: tuple[Path, ...], add: bool, as_json: bool, sources: Path | No
     if as_json:
         rows = [{"title": r.title, "authors": [a.display for a in r.authors], "venue": r.venue, "year": r.year, "arxiv": r.arxiv,
                  "doi": r.doi, "links": r.links, "file": r.file, "line": r.line, "layout": r.layout, "sections": list(r.sections),
-                 "tags": list(r.tags)} for _, res in results for r in res.records]
+                 "tags": list(r.tags), "facts": [list(f) for f in r.facts]} for _, res in results for r in res.records]
         click.echo(jsonlib.dumps(rows, indent=2, ensure_ascii=False))
-    else:
-        for f, res in results:
-            venues = Counter(r.venue for r in res.records if r.venue)
-            years = sorted(r.year for r in res.records if r.year)
-            click.echo(f"{f}: {len(res.records)} papers, layout {res.layout_of(f.name)}, {sum(1 for r in res.records if r.arxiv)} with arXiv ids, "
-                       f"years {years[0] if years else '-'}–{years[-1] if years else '-'}, {len(res.skipped)} non-paper entries skipped")
-            if venues:
-                click.echo("  venues: " + ", ".join(f"{v} ({n})" for v, n in venues.most_common(8)))
-            for p in res.problems:
-                click.echo(f"  unreadable: {f.parent / p.file}:{p.line}: {p.message}")
+    for f, res in results:
+        if not as_json:  # --json prints the records alone, for other programs to read
+            _ingest_summary(f, res, err=False)
+    empty = [f for f, res in results if not res.records]
+    if empty:
+        _fail(f"{empty[0]}: no papers read: no entry is in a layout qkg knows (see the lines above)"
+              + (f", nor in {len(empty) - 1} other file(s)" if len(empty) > 1 else ""))
     if add:
         target_dir = sources or Layout.default().sources
         for f, _ in results:
@@ -212,6 +208,27 @@ def ingest(files: tuple[Path, ...], add: bool, as_json: bool, sources: Path | No
             shutil.copyfile(f, tmp)
             tmp.replace(target)
             click.echo(f"added {target}; `qkg build` will include it", err=as_json)
+
+
+def _ingest_summary(f: Path, res, err: bool) -> None:
+    """Per file: papers, with arXiv id, venue and year; unreadable lines; paper links present and read; each problem."""
+    from collections import Counter
+    records = res.records
+    venues = Counter(r.venue for r in records if r.venue)
+    years = sorted(r.year for r in records if r.year)
+    present, read = res.link_lines.get(next(iter(res.layouts), ""), (0, 0))
+    click.echo(f"{f}: {len(records)} papers, layout {res.layout_of(next(iter(res.layouts), ''))}, "
+               f"{sum(1 for r in records if r.arxiv)} with arXiv ids, {sum(1 for r in records if r.venue)} with venue, "
+               f"{sum(1 for r in records if r.year)} with year (years {years[0] if years else '-'}–{years[-1] if years else '-'}), "
+               f"{len(res.problems)} unreadable lines, {len(res.dropped)} values dropped, "
+               f"{present - read} of {present} lines with a paper link not read, {len(res.skipped)} non-paper entries skipped", err=err)
+    if venues:
+        click.echo("  venues: " + ", ".join(f"{v} ({n})" for v, n in venues.most_common(8)), err=err)
+    for label, items in (("unreadable", res.problems), ("dropped", res.dropped), ("not read", res.unread_links)):
+        for p in items:
+            if label == "not read" and any(q.line == p.line for q in res.problems):
+                continue  # already shown as unreadable
+            click.echo(f"  {label}: {f.parent / p.file}:{p.line}: {p.message}", err=err)
 
 
 @main.command()

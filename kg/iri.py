@@ -71,12 +71,22 @@ def venue(key: str) -> str:
     return RESOURCE + "venue/" + slug(key)
 
 
+@cache
+def source_key(file: str) -> str:
+    """A list file's IRI segment: its path without '.md' ('awesome-quantization-papers'); any other suffix stays in it
+    ('extra.csv' -> 'extra-csv'), so lists that share a stem ('extra.md', 'extra.csv') get distinct IRIs."""
+    stem, dot, suffix = file.rpartition(".")
+    if not dot or "/" in suffix:
+        return slug(file)
+    return slug(stem) if suffix.lower() == "md" else f"{slug(stem)}-{slug(suffix)}"
+
+
 def source(file: str) -> str:
-    return RESOURCE + "source/" + slug(file.rsplit(".", 1)[0])
+    return RESOURCE + "source/" + source_key(file)
 
 
 def record(file: str, line: int) -> str:
-    return RESOURCE + "record/" + slug(file.rsplit(".", 1)[0]) + f"/L{line}"
+    return RESOURCE + "record/" + source_key(file) + f"/L{line}"
 
 
 def conflict(conflict_id: str) -> str:
@@ -97,7 +107,7 @@ def rule(name: str) -> str:
 
 @cache
 def graph_source(file: str) -> str:
-    return GRAPH + "source/" + slug(file.rsplit(".", 1)[0])
+    return GRAPH + "source/" + source_key(file)
 
 
 GRAPH_CURATED = GRAPH + "curated"

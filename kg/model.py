@@ -36,6 +36,7 @@ class Record:
     links: dict[str, list[str]] = field(default_factory=dict)
     sections: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    facts: tuple[tuple[str, str], ...] = ()  # (column, value) a list states beyond the citation: ("finetune", "QAT")
 
     @property
     def where(self) -> str:

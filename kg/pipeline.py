@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 import time
 import traceback
 from collections import Counter
@@ -104,7 +105,10 @@ def _run(layout: Layout, extra_sources: list[Path] | None, progress) -> Build:
             progress(stage)
 
     loading = curated_mod.Loading(layout.curated)  # large curated files are read on the other cores meanwhile
-    parsed = parse_sources(layout.sources, extra_sources or [])
+    parsed = parse_sources(layout.sources, extra_sources or [], warn=_warn)
+    for file, counts in sorted(parsed.layouts.items()):
+        if not counts:  # a list in no layout qkg reads must not pass unnoticed (see `qkg ingest` for its lines)
+            _warn(f"warning: {file}: no papers read; `qkg ingest` shows its unreadable lines")
     lap("parse")
     clusters = cluster(parsed.records)  # needs no curated data: done while the workers finish reading it
     curated = loading.result()
@@ -126,6 +130,11 @@ def _run(layout: Layout, extra_sources: list[Path] | None, progress) -> Build:
     lap("build")
     return Build(layout, parsed, resolution, methods, edges, conflicts, dataset, schemes, techniques, timings,
                  {"yaml_workers": curated.workers_peak_mb})
+
+
+def _warn(message: str) -> None:
+    """One line on stderr for input that is refused but does not stop the build (a symlink leading out of the sources)."""
+    print(message, file=sys.stderr)
 
 
 def _section_conflicts(resolution: Resolution, of_paper: dict[str, list[Method]], sections) -> list[Conflict]:

@@ -63,3 +63,46 @@ def test_ontology_docs_list_every_term(built):
                  "compares", "appliesTo", "targetsHardware", "introducedIn"):
         assert f'id="{term}"' in text
     assert "http://" not in text.split("<body>")[0] and "<script" not in text
+
+
+def test_bibtex_marks_truncated_authors_braces_names_and_keys_skip_empty_words():
+    from types import SimpleNamespace
+
+    from kg.export import bibtex
+    from kg.model import Person, Record
+    from kg.resolve.paper import Value
+
+    def paper(title, authors, records, year=2023):
+        return SimpleNamespace(title=Value(title), authors=Value(authors, records), year=Value(year), venue=Value(""),
+                               arxiv=None, doi=None, records=records, key="k")
+
+    people = [Person("Abadi", "M."), Person("Agarwal", "A.")]
+    et_al = Record("T", "a.md", 1, "x", authors=people, authors_truncated=True)
+    assert "author = {Abadi, M. and Agarwal, A. and others}" in bibtex.entry(paper("TensorFlow: Systems", people, [et_al]), "k", {})
+    full = Record("T", "b.md", 1, "x", authors=people)
+    assert "and others" not in bibtex.entry(paper("TensorFlow: Systems", people, [full, et_al]), "k", {})
+    gap = Record("T", "c.md", 1, "x", authors=[*people, Person("Zheng", "X.")], authors_truncated=True, authors_gap=2)
+    shown = bibtex.entry(paper("T", gap.authors, [gap]), "k", {})
+    assert "author = {Abadi, M. and Agarwal, A. and others}" in shown  # never Zheng as the third author
+    assert bibtex.protected_title("GPTQ: Accurate Post-Training Quantization for LLMs", ["GPTQ"]) == \
+        "{GPTQ}: Accurate Post-Training Quantization for {LLMs}"
+    assert bibtex.protected_title("Bayesian Bits: Unifying Quantization & Pruning", ["Bayesian Bits"]) == \
+        "{Bayesian Bits}: Unifying Quantization \\& Pruning"
+    assert bibtex.base_key(paper("Full Stack Quantization of Transformers", [], []), []) == "stackquantization2023"
+    assert bibtex.base_key(paper("Towards Fully Integer Inference", [Person("Lin", "J.")], []), []) == "lin2023integer"
+
+
+def test_bibtex_keys_are_never_a_stop_word_and_the_report_lists_papers_without_authors(built):
+    import json
+
+    build, out = built
+    library = bibtexparser.parse_file(str(out / "qkg.bib"))
+    from kg.export.bibtex import _STOP
+    for e in library.entries:
+        base = e.key.split("-")[0]  # a collision suffix follows a hyphen
+        assert not any(base.endswith(str(y) + w) for w in _STOP for y in range(1950, 2030)), e.key
+    report = json.loads((out / "reports" / "build-report.json").read_text())
+    no_authors = {p["paper"] for p in report["bibtex_entries_without_authors"]}
+    assert no_authors == {p.key for p in build.resolution.papers if not p.authors.value and not (p.role and p.role.value == "unverified")}
+    assert all("author" not in e.fields_dict for e in library.entries
+               if e.fields_dict.get("eprint") and f"arxiv-{e.fields_dict['eprint'].value}" in no_authors)

@@ -107,7 +107,7 @@ def test_csv_input(tmp_path):
 
 def test_csv_without_title_column_is_reported(tmp_path):
     path = tmp_path / "x.csv"
-    path.write_text("name,year\nx,2020\n")
+    path.write_text("name,year\nSome Title,2020\n")
     path2 = tmp_path / "y.csv"
     path2.write_text("venue,year\nICML,2020\n")
     assert parse_file(path).problems == [] and len(parse_file(path).records) == 1  # "name" is a title column
@@ -123,7 +123,7 @@ def test_ingest_reports_and_json(tmp_path):
     data = json.loads(CliRunner().invoke(main, ["ingest", str(path), "--json"]).output)
     assert data == [{"title": "Grids for Outliers", "authors": [], "venue": "ICML", "year": 2024, "arxiv": "2402.00002", "doi": None,
                      "links": {"arxiv": ["https://arxiv.org/abs/2402.00002"]}, "file": "mine.md", "line": 2,
-                     "layout": "bracket-venue-bullets", "sections": ["2024"], "tags": []}]
+                     "layout": "bracket-venue-bullets", "sections": ["2024"], "tags": [], "facts": []}]
 
 
 def test_ingest_add_puts_the_list_into_the_next_build(project, tmp_path):

@@ -152,7 +152,7 @@ def test_same_as_merges_a_garbled_variant_whose_values_do_not_vote():
     garbled = "DSQ: Differentiable Soft Quantization for Neural Network Compression"
     records = [rec(real, "a.md", 1, arxiv="1908.05033", venue="ICCV", year=2019),
                rec(garbled, "b.md", 1, arxiv="1908.05033", venue="CVPR", year=2019)]
-    assert len(run(records).papers) == 2
+    assert len(run(records).papers) == 1  # one arXiv id, related titles: one paper even before curation
     result = run(records, papers=[{"paper": garbled, "same_as": real, "evidence": "arXiv 1908.05033 is the ICCV 2019 DSQ paper."}])
     (paper,) = result.papers
     assert (paper.title.value, paper.venue.value, paper.arxiv.value) == (real, "ICCV", "1908.05033")
@@ -183,3 +183,45 @@ def test_method_names_from_titles(title, name):
 def test_paper_iris_are_keyed_by_arxiv_id_else_title():
     result = run([rec("A Paper: With Id", "a.md", 1, arxiv="2101.00001"), rec("Another Paper Without One", "a.md", 2)])
     assert sorted(p.key for p in result.papers) == ["arxiv-2101.00001", "t-another-paper-without-one"]
+
+
+def test_one_arxiv_id_with_a_renamed_title_is_one_paper():
+    first = "A Comprehensive Study on Post-Training Quantization for Large Language Models"
+    final = "ZeroQuant-V2: Exploring Post-training Quantization in LLMs from Comprehensive Study to Low Rank Compensation"
+    result = run([rec(first, "a.md", 1, arxiv="2303.08302"), rec(final, "b.md", 1, arxiv="2303.08302"),
+                  rec(final, "c.md", 1, arxiv="2303.08302")])
+    (paper,) = result.papers
+    assert paper.title.value == final and paper.arxiv.value == "2303.08302"
+
+
+def test_a_curated_rename_applies_before_grouping():
+    old, new = "BNN+: Improved Training for Binary Networks", "BNN+: Improved Binary Network Training"
+    records = [rec(old, "a.md", 1, venue="ICLR", year=2019), rec(new, "b.md", 1, venue="ICLR", year=2019)]
+    assert len(run(records).papers) == 2
+    result = run(records, papers=[{"paper": old, "title": new, "evidence": "The published title is 'BNN+: Improved Binary Network Training'."}])
+    (paper,) = result.papers
+    assert paper.title.value == new and sorted(r.file for r in paper.records) == ["a.md", "b.md"]
+
+
+@pytest.mark.parametrize("spellings, shown", [
+    (["Rotated Grids for Outliers.", "Rotated Grids for Outliers", "Rotated Grids for Outliers"], "Rotated Grids for Outliers"),
+    (["KIVI: A Tuning-Free Asymmetric 2bit Quantization", "Kivi: A tuning-free asymmetric 2bit quantization",
+      "KIVI: A Tuning-Free Asymmetric 2bit Quantization"], "KIVI: A Tuning-Free Asymmetric 2bit Quantization"),
+    (["Q-dit: Accurate Post-Training Quantization", "Q-DiT: Accurate Post-Training Quantization",
+      "Q-DiT: Accurate Post-Training Quantization."], "Q-DiT: Accurate Post-Training Quantization"),
+])
+def test_canonical_title_takes_the_spelling_most_lists_use_without_a_trailing_period(spellings, shown):
+    result = run([rec(t, f"{i}.md", 1) for i, t in enumerate(spellings)])
+    (paper,) = result.papers
+    assert paper.title.value == shown
+
+
+def test_a_listed_false_paper_that_a_list_carries_merges_with_it_curated_values_winning():
+    title = "Accurate Post-Training Quantization for Vision Transformers"
+    records = [rec(title + ".", "a.md", 4, arxiv="2303.14341", venue="arXiv preprint", year=2022)]
+    result = run(records, papers=[{"paper": "arXiv:2303.14341", "listed": False, "title": title, "year": 2023, "venue": "ICCV",
+                                   "arxiv": "2303.14341", "evidence": "arXiv 2303.14341 is this paper, at ICCV 2023."}])
+    (paper,) = result.papers
+    assert paper.listed and [r.where for r in paper.records] == ["a.md:4"]
+    assert (paper.title.value, paper.year.value, paper.venue.value, paper.arxiv.value) == (title, 2023, "ICCV", "2303.14341")
+    assert paper.year.curated is not None and paper.venue.curated is not None

@@ -181,6 +181,13 @@ class PaperRecord(_Strict):
         return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
 
 
+class NotMethodRecord(_Strict):
+    """A title prefix that names no quantization method ('Roofline: ...'), so no method is derived from it."""
+
+    name: str = Field(min_length=1)
+    reason: str = Field(min_length=10)
+
+
 @dataclass(frozen=True)
 class Located:
     """A curated record with the file and line it was read from."""
@@ -204,6 +211,7 @@ class Curated:
     relations: list[Located] = field(default_factory=list)
     papers: list[Located] = field(default_factory=list)
     techniques: list[Located] = field(default_factory=list)
+    not_methods: list[Located] = field(default_factory=list)  # not-methods.yaml: title prefixes that are no method
     workers_peak_mb: int = 0  # memory of the processes that read large files, for the benchmark
 
 
@@ -256,7 +264,8 @@ def load_file(path: Path, model: type[_Strict], base: Path, reading: Reading | N
 def _files(curated_dir: Path) -> list[tuple[Path, str, type[_Strict]]]:
     """(file, Curated attribute, model) for venues.yaml, sections.yaml and every file under methods/, relations/, papers/, techniques/."""
     out = []
-    for single, attr, model in (("venues.yaml", "venues", VenueRecord), ("sections.yaml", "sections", SectionRecord)):
+    for single, attr, model in (("venues.yaml", "venues", VenueRecord), ("sections.yaml", "sections", SectionRecord),
+                                ("not-methods.yaml", "not_methods", NotMethodRecord)):
         if (curated_dir / single).exists():
             out.append((curated_dir / single, attr, model))
     for folder, (attr, model) in KINDS.items():

@@ -109,12 +109,26 @@ def coverage_by_category(methods: list[Method], edges: list[Edge], techniques: l
 def build_report(build) -> dict:
     """What the build read, skipped and could not read; figures for the summary."""
     by_file: dict[str, dict] = defaultdict(dict)
+    records = defaultdict(list)
+    for r in build.parsed.records:
+        records[r.file].append(r)
     for file in sorted(build.parsed.layouts):
-        by_file[file] = {"layout": build.parsed.layout_of(file), "entries": sum(build.parsed.layouts[file].values())}
+        present, read = build.parsed.link_lines.get(file, (0, 0))
+        rs = records[file]
+        by_file[file] = {"layout": build.parsed.layout_of(file), "entries": sum(build.parsed.layouts[file].values()),
+                         "with_arxiv": sum(1 for r in rs if r.arxiv), "with_venue": sum(1 for r in rs if r.venue),
+                         "with_year": sum(1 for r in rs if r.year),
+                         "paper_links": {"present": present, "read": read}}
+    without_authors = sorted((p for p in build.resolution.papers if not p.authors.value
+                              and not (p.role is not None and p.role.value == "unverified")), key=lambda p: p.key)
     return {
         "summary": build.summary(),
         "sources": by_file,
         "unreadable_lines": [{"file": p.file, "line": p.line, "message": p.message, "text": p.text} for p in build.parsed.problems],
+        "paper_links_not_read": [{"file": p.file, "line": p.line, "message": p.message, "text": p.text}
+                                 for p in build.parsed.unread_links],
+        "values_dropped": [{"file": p.file, "line": p.line, "message": p.message} for p in build.parsed.dropped],
+        "bibtex_entries_without_authors": [{"paper": p.key, "title": str(p.title.value)} for p in without_authors],
         "skipped_non_papers": [{"file": s.file, "line": s.line, "kind": s.kind, "text": s.text} for s in build.parsed.skipped],
         "invalid_links": sorted(set(build.dataset.bad_links)),
         "coverage": coverage(build.methods, build.edges, build.resolution.papers),
@@ -129,9 +143,17 @@ def build_report_markdown(report: dict) -> str:
         lines.append(f"- {key}: {value}")
     lines += ["", "## Sources", ""]
     for file, info in report["sources"].items():
-        lines.append(f"- `{file}`: {info['entries']} entries, layout {info['layout']}")
+        links = info["paper_links"]
+        lines.append(f"- `{file}`: {info['entries']} entries, layout {info['layout']}; {info['with_arxiv']} with arXiv id, "
+                     f"{info['with_venue']} with venue, {info['with_year']} with year; paper links read: {links['read']} of {links['present']}")
     lines += ["", "## Lines that could not be read", ""]
     lines += [f"- `{p['file']}:{p['line']}`: {p['message']}" for p in report["unreadable_lines"]] or ["None."]
+    lines += ["", "## Lines with a paper link that were not read", ""]
+    lines += [f"- `{p['file']}:{p['line']}`: {p['message']}" for p in report["paper_links_not_read"]] or ["None."]
+    lines += ["", "## Values dropped (failed their check)", ""]
+    lines += [f"- `{p['file']}:{p['line']}`: {p['message']}" for p in report["values_dropped"]] or ["None."]
+    lines += ["", "## BibTeX entries without authors (no list gives them)", ""]
+    lines += [f"- {p['paper']}: {p['title']}" for p in report["bibtex_entries_without_authors"]] or ["None."]
     lines += ["", "## Entries recognised as not papers", ""]
     lines += [f"- `{x['file']}:{x['line']}` {x['kind']}: {x['text']}" for x in report["skipped_non_papers"]] or ["None."]
     lines += ["", "## Lineage coverage", ""]

@@ -68,7 +68,7 @@ def lit(value: object, datatype: str | None = None, language: str | None = None)
 
 # Characters an IRIREF may not hold (RFC 3987 as N-Triples restricts it); a URL with one is reported, not written.
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_HTTP = re.compile(r"^https?://[^/]", re.I)
 
 
 class Dataset:
@@ -97,7 +97,7 @@ class Dataset:
 
     def link(self, s: str, p: str, url: str, graph: str) -> None:
         """Add an outside URL as an IRI; one that is not a valid absolute IRI is reported, not written."""
-        if _BAD_IRI.search(url) or not _SCHEME.match(url):
+        if _BAD_IRI.search(url) or not _HTTP.match(url):  # only web pages: never javascript:, data: or file:
             self.bad_links.append(url)
             return
         self.add(s, p, N(url), graph)
@@ -273,8 +273,16 @@ def _source_record(ds: Dataset, r: Record, paper_key: str | None) -> None:
         ds.add(node, Q("section"), lit(s), g)
     for t in r.tags:
         ds.add(node, Q("tag"), lit(t), g)
+    for column, value in r.facts:
+        if column in FACT_PROPERTIES:
+            ds.add(node, Q(FACT_PROPERTIES[column]), lit(value), g)
     if paper_key:
         ds.add(node, Q("describes"), N(iri.paper(paper_key)), g)
+
+
+# A list's extra columns (kg.parse.html_table.FACT_COLUMNS) -> the SourceRecord property that keeps them as written.
+FACT_PROPERTIES = {"bits": "claimedBitSetting", "quantizer": "claimedQuantizer", "finetune": "claimedFineTuning",
+                   "task": "claimedTask", "special": "claimedTechnique"}
 
 
 def _person(ds: Dataset, person: Person, graph: str) -> str:
@@ -347,6 +355,7 @@ def _method(ds: Dataset, m: Method) -> None:
         ds.add(node, Q("introducedIn"), N(iri.paper(m.paper.key)), g)
     if m.curated is None:
         ds.add(node, T("prov", "wasGeneratedBy"), N(iri.rule("title-prefix")), g)
+        ds.add(node, Q("derivedFromTitle"), lit(True), g)  # so a query can leave derived methods out in one pattern
         return
     ds.add(node, Q("curatedAt"), lit(m.curated.where), g)
     ds.add(node, Q("evidence"), lit(m.evidence), g)

@@ -9,6 +9,7 @@ from rapidfuzz import process
 from kg import iri
 from kg.curated.load import Curated, Located, MethodRecord, Role, name_key
 from kg.methods.schemes import Scheme
+from kg.methods.title_rule import names_a_method, stop_names
 from kg.resolve import Paper, PaperIndex
 
 NON_METHOD_ROLES = {Role.survey, Role.hardware, Role.framework, Role.benchmark, Role.architecture, Role.other, Role.unverified}
@@ -110,10 +111,11 @@ def build_methods(papers: list[Paper], curated: Curated, schemes: dict[str, Sche
             bits=list(rec.bits), granularity=[g.value for g in rec.granularity], evidence=rec.evidence, curated=loc,
         ))
     index = MethodIndex(methods)
+    stop = stop_names(curated.not_methods)
     for paper in papers:
         if paper.key in papers_with_method or paper.role in NON_METHOD_ROLES or not paper.records:
             continue
-        names = paper.derived_method_names
+        names = [n for n in paper.derived_method_names if names_a_method(n, str(paper.title.value), stop)]
         if not names:
             continue
         name = max(names, key=lambda n: (sum(c.isupper() for c in n), n))

@@ -6,6 +6,16 @@ from kg.curated.load import Located
 from kg.methods.schemes import Scheme
 from kg.model import Record
 
+# What a list's extra columns imply, in the abbreviations lists with such columns define (e.g. Zhen Dong's joint
+# table: "MP -> Mixed-Precision, T -> Ternarization, B -> Binarization, PQ -> Vector/Product Quantizer").
+FACT_CATEGORIES: dict[tuple[str, str], str] = {
+    ("finetune", "qat"): "qat", ("finetune", "ptq"): "ptq",
+    ("bits", "mp"): "mixed-precision", ("bits", "b"): "binary-ternary", ("bits", "t"): "binary-ternary",
+    ("quantizer", "pq"): "vector-quantization", ("quantizer", "vq"): "vector-quantization",
+    ("quantizer", "log"): "non-uniform", ("quantizer", "optn"): "non-uniform", ("quantizer", "k"): "non-uniform",
+    ("special", "distl"): "knowledge-distillation",
+}
+
 
 def section_categories(records: list[Record], mapping: list[Located], categories: Scheme) -> dict[tuple[str, int], set[str]]:
     """(file, line) -> the categories its sections and tags imply."""
@@ -28,6 +38,10 @@ def section_categories(records: list[Record], mapping: list[Located], categories
             cats.update(by_heading.get((r.file, key)) or by_heading.get((None, key)) or [])
         for tag in r.tags:
             cats.update(by_tag.get(tag.casefold(), []))
+        for column, value in r.facts:
+            cat = FACT_CATEGORIES.get((column, value.casefold()))
+            if cat in categories.labels:
+                cats.add(cat)
         if cats:
             out[(r.file, r.line)] = cats
     return out

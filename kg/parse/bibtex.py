@@ -10,7 +10,7 @@ import unicodedata
 import bibtexparser
 from bibtexparser import middlewares
 
-from kg.model import Person, Problem, Record
+from kg.model import Person, Problem, Record, Skipped
 from kg.parse import text as tx
 
 LAYOUT = "bibtex"
@@ -37,11 +37,18 @@ def _value(entry, name: str) -> str:
     return "" if field is None else str(field.value)
 
 
-def parse_bibtex(text: str, name: str) -> tuple[list[Record], list[Problem]]:
-    """Records of every entry; a block that does not parse is a problem with its line."""
+_STANDARD = re.compile(r"^(?:ISO|IEC|IEEE Std|ANSI|ETSI|ITU-T)\b", re.I)
+_CODE_HOST = re.compile(r"github\.com|gitlab\.com|bitbucket\.org|pypi\.org", re.I)
+
+
+def parse_bibtex(text: str, name: str) -> tuple[list[Record], list[Problem], list[Skipped]]:
+    """Records of every entry; a block that does not parse is a problem with its line.
+
+    `and others` marks a truncated author list (no person 'others'); @misc software (a code-host URL and no
+    paper identifier) and standards (ISO 26262) are recognised non-papers."""
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     library = bibtexparser.parse_string(text, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()])
-    records, problems = [], []
+    records, problems, skipped = [], [], []
     for block in library.failed_blocks:
         problems.append(Problem(name, (block.start_line or 0) + 1, "BibTeX entry that cannot be parsed", block.raw[:200]))
     for entry in library.entries:
@@ -51,9 +58,12 @@ def parse_bibtex(text: str, name: str) -> tuple[list[Record], list[Problem]]:
             problems.append(Problem(name, line, f"BibTeX entry '{entry.key}' has no title"))
             continue
         author_field = entry.fields_dict.get("author")
-        people = []
+        people, truncated = [], False
         for parts in (author_field.value if author_field is not None and isinstance(author_field.value, list) else []):
             family = decode_latex(" ".join(parts.von + parts.last))
+            if family.lower() == "others" and not parts.first:
+                truncated = True
+                continue
             people.append(Person(family, decode_latex(" ".join(parts.first))))
         venue_text = decode_latex(_value(entry, "booktitle") or _value(entry, "journal") or _value(entry, "publisher"))
         ids = " ".join(_value(entry, f) for f in ("journal", "eprint", "url", "note", "archiveprefix"))
@@ -62,7 +72,11 @@ def parse_bibtex(text: str, name: str) -> tuple[list[Record], list[Problem]]:
             arxiv = re.sub(r"v\d+$", "", arxiv)
         doi = _value(entry, "doi").strip().lower() or tx.doi(_value(entry, "url"))
         url = _value(entry, "url")
-        records.append(Record(title=title, file=name, line=line, layout=LAYOUT, authors=people, venue=venue_text,
+        if _STANDARD.match(title) or (entry.entry_type.lower() in ("misc", "software", "manual") and not arxiv and not doi
+                                      and (_CODE_HOST.search(url + _value(entry, "howpublished")) or entry.entry_type.lower() != "misc")):
+            skipped.append(Skipped(name, line, "standard" if _STANDARD.match(title) else "software", title))
+            continue
+        records.append(Record(title=title, file=name, line=line, layout=LAYOUT, authors=people, authors_truncated=truncated, venue=venue_text,
                               year=tx.year_of(_value(entry, "year")), arxiv=arxiv, doi=doi or None,
                               links=tx.classify_links(url) if url else {}))
-    return records, problems
+    return records, problems, skipped

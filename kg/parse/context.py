@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg.model import Record
+
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 
 
@@ -16,6 +18,7 @@ class Context:
     headings: list[tuple[int, str]] = field(default_factory=list)
     table_columns: list[str] | None = None  # header of the table being read, lower-cased
     year: int | None = None  # the year of the nearest year heading ("## 2024"), for lists grouped by year
+    last: Record | None = None  # the entry read last, which indented notes and `**Venue:**` lines belong to
 
     def enter_heading(self, line: str) -> bool:
         """Track a Markdown heading; returns False if `line` is not one."""

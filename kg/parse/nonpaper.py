@@ -6,6 +6,7 @@ import re
 
 from kg.model import Skipped
 from kg.parse import text as tx
+from kg.parse.checks import PAPER_LINK
 from kg.parse.context import Context
 
 _TOC = re.compile(r"^\s*[-*+]\s+\[[^\]]+\]\(#[^)]*\)\s*$")
@@ -26,11 +27,11 @@ def recognise(line: str, ctx: Context) -> Skipped | None:
     if m:
         return Skipped(ctx.file, 0, "venue", m.group("name"))
     m = _LINK_ONLY.match(line)
-    if m:
+    if m and not PAPER_LINK.search(m.group("url")):  # a bullet linking a paper is an entry (link-bullets), not a resource
         return Skipped(ctx.file, 0, "resource", m.group("name"))
     if _LABEL.match(line):
         return Skipped(ctx.file, 0, "label", line.strip(" -*+:"))
     m = _NAMED_LINK.match(line)
-    if m and m.group("label").lower() not in {"paper", "pdf"}:
+    if m and m.group("label").lower() not in {"paper", "pdf"} and not PAPER_LINK.search(m.group("url")):
         return Skipped(ctx.file, 0, "resource", m.group("name"))
     return None

@@ -42,7 +42,11 @@ def parse(line: str, ctx: Context, next_line: str = "") -> Record | Skipped | Pr
     if _SEPARATOR.match(line):
         return Skipped(ctx.file, 0, "table-separator", "")
     if ctx.table_columns is None and _SEPARATOR.match(next_line):
-        ctx.table_columns = [_COLUMN_NAMES.get(tx.strip_markdown(c).lower(), tx.strip_markdown(c).lower()) for c in cells(line)]
+        names = [tx.strip_markdown(c).lower() for c in cells(line)]
+        columns = [_COLUMN_NAMES.get(n, n) for n in names]
+        if "title" in names:  # '| Title | Venue | Paper | Code |': the Paper column holds the paper's link
+            columns = ["link" if n in ("paper", "name") else c for n, c in zip(names, columns)]
+        ctx.table_columns = columns
         return Skipped(ctx.file, 0, "table-header", line.strip())
     columns = ctx.table_columns
     if columns is None:
@@ -51,6 +55,10 @@ def parse(line: str, ctx: Context, next_line: str = "") -> Record | Skipped | Pr
         compound = _compound_row(cells(line), ctx)
         return compound or Skipped(ctx.file, 0, "table-without-titles", tx.strip_markdown(cells(line)[0]))
     row = cells(line)
+    if len(row) > len(columns) and not any(row[len(columns):]):
+        row = row[: len(columns)]  # trailing empty cells: a stray pipe
+    if len(row) < len(columns) and len(row) > columns.index("title"):
+        row += [""] * (len(columns) - len(row))  # a row that leaves out its last cells (no venue, no link) keeps the rest
     if len(row) != len(columns):
         return Problem(ctx.file, 0, f"table row has {len(row)} cells, header has {len(columns)}", line.strip())
     value = dict(zip(columns, row))
@@ -63,8 +71,8 @@ def parse(line: str, ctx: Context, next_line: str = "") -> Record | Skipped | Pr
         return Problem(ctx.file, 0, "table row with an empty Title cell", line.strip())
     authors, truncated = tx.authors_given_first(value.get("authors", ""))
     year = tx.year_of(value.get("year", ""))
-    linked = " ".join(value.get(c, "") for c in ("link", "code", "title"))
-    venue = tx.strip_markdown(value.get("venue", ""))
+    linked = " ".join(value.get(c, "") for c in ("link", "code", "title", "venue"))
+    venue = tx.clean_title(value.get("venue", ""))  # a linked venue ('[arXiv](url)') keeps its label
     badge = tx.badge_venue(value.get("venue", "")) or (tx.venue_shorthand(venue) if venue else None)
     if badge:
         venue, year = badge[0], year or badge[1]

@@ -172,9 +172,21 @@ def split_given_first(name: str) -> Person:
     return Person(" ".join(words[cut:]), " ".join(words[:cut]))
 
 
+_URL_TEXT = re.compile(r"\]\([^)]*\)|\b(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|net|io)/\S*", re.I)
+
+
+def arxiv_year(arxiv: str | None) -> int | None:
+    """The year an arXiv id was given: '1510.00149' -> 2015 (None for old-style ids)."""
+    m = re.fullmatch(r"(\d\d)(\d\d)\.\d{4,5}", arxiv or "")
+    return 2000 + int(m.group(1)) if m and 1 <= int(m.group(2)) <= 12 else None
+
+
 def year_of(text: str) -> int | None:
-    """A four-digit year 1950–2099 standing alone in `text`, the last one if several."""
-    years = re.findall(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)", text)
+    """A four-digit year 1950–2099 standing alone in `text` outside any URL, the last one if several.
+
+    URLs are left out: their paths hold user names and numbers ('github.com/x1994/...'), not years."""
+    text = _URL_TEXT.sub(" ", text)
+    years = re.findall(r"(?<![\d.])(19[5-9]\d|20\d\d)(?![\d]|\.\d)", text)
     return int(years[-1]) if years else None
 
 
@@ -182,7 +194,9 @@ def year_of(text: str) -> int | None:
 _SHORTHAND = re.compile(r"^(?P<venue>[A-Za-z][A-Za-z&.\-]*?)\s*'?\s*(?P<year>(?:19|20)\d\d|\d\d)(?:\s+(?P<note>[A-Za-z][\w ]*))?$")
 _BADGE = re.compile(r"img\.shields\.io/badge/(?P<label>[^-/]+)-(?P<message>[^-/]+)-[^/)\s]+", re.I)
 _EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\uFE0F\u200D]")
-_SHORTCODE = re.compile(r":[a-z0-9_+-]{2,30}:")
+# ':fire:309', ':star:5': a badge and its count; ':126:' is one whose name a list lost.
+_SHORTCODE = re.compile(r":[a-z][a-z0-9_+-]{1,29}:(?:\s*\d+)?|:\d{1,6}:(?!\w)")
+_CODE_LABEL = re.compile(r"\[+\s*(?:pytorch|tensorflow|tf|code|github|official|jax|mxnet|caffe|keras|paddle)[^\]]{0,20}\]+|\[\s*\]", re.I)
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 
 
@@ -210,5 +224,6 @@ def clean_title(text: str) -> str:
     text = _IMAGE.sub(" ", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # a linked title keeps its label
     text = _SHORTCODE.sub(" ", text)
+    text = _CODE_LABEL.sub(" ", text)
     text = _EMOJI.sub(" ", text)
     return strip_markdown(text).strip(" -–:|")

@@ -43,10 +43,12 @@ def cluster(records: list[Record]) -> list[list[int]]:
             by_id[("arxiv", r.arxiv)].append(i)
         if r.doi:
             by_id[("doi", r.doi)].append(i)
-    for group in by_id.values():
-        for a_pos, a in enumerate(group):
-            for b in group[a_pos + 1:]:
-                if uf.find(a) != uf.find(b) and titles.same_work(records[a].title, records[b].title):
+    # One arXiv id (version removed) is one paper unless the titles are unrelated; a DOI needs agreeing titles.
+    for (kind, _), group in by_id.items():
+        agree = titles.related if kind == "arxiv" else titles.same_work
+        for a_pos, a in enumerate(group[:MAX_BLOCK]):
+            for b in group[a_pos + 1:MAX_BLOCK]:
+                if uf.find(a) != uf.find(b) and agree(records[a].title, records[b].title):
                     uf.union(a, b)
     # Near-identical titles without a shared identifier: compare within blocks only.
     distinct = list(by_compact.values())

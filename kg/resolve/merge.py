@@ -24,14 +24,21 @@ def resolve(records: list[Record], curated: Curated, clusters: list[list[int]] |
     venues = VenueTable.from_curated(curated.venues)
     groups = [[records[i] for i in g] for g in (clusters if clusters is not None else cluster(records))]
     groups, garbled = _apply_same_as(groups, curated.papers)
-    owner = _identifier_owners(groups, curated.papers)
+    groups = _apply_renames(groups, curated.papers)
+    # A curated `listed: false` paper that a list now carries is that list's paper, with the curated values winning.
+    carried = {id(loc): _carrying_group(loc, groups) for loc in curated.papers if not loc.record.listed}
+    paper_records = [loc for loc in curated.papers if loc.record.listed or carried[id(loc)] is not None]
+    owner = _identifier_owners(groups, paper_records)
+    for loc in curated.papers:  # an id a curated unlisted paper holds is not a list group's, whatever its entries say
+        if carried.get(id(loc), 0) is None and loc.record.arxiv:
+            owner[("arxiv", loc.record.arxiv.lower())] = None
     owned: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for ident, holder in sorted(owner.items()):
         if holder is not None:
             owned[holder].append(ident)
     papers = [_make_paper(i, g, owned.get(i, []), venues, garbled) for i, g in enumerate(groups)]
-    papers += _unlisted_papers(curated.papers, venues)
-    _apply_paper_records(papers, curated.papers, venues)
+    papers += _unlisted_papers([loc for loc in curated.papers if carried.get(id(loc), 0) is None], venues)
+    _apply_paper_records(papers, paper_records, venues)
     _ensure_unique_keys(papers)
     conflicts = find_conflicts(papers, curated, venues)
     papers.sort(key=lambda p: p.key)
@@ -71,7 +78,10 @@ def _apply_same_as(groups: list[list[Record]], paper_records: list[Located]) -> 
             continue
         a = _find_group(rec.paper, groups, loc)
         b = _find_group(rec.same_as, groups, loc)
-        if a is None or b is None or a == b:
+        if a is None or b is None:
+            continue
+        if a == b:  # already one paper (one arXiv id): the garbled entries still do not vote
+            garbled.update({(r.file, r.line): loc for r in groups[a] if titles.compact(r.title) == titles.compact(rec.paper)})
             continue
         real = {(r.file, r.line) for r in groups[b]}
         for r in groups[a]:
@@ -81,6 +91,61 @@ def _apply_same_as(groups: list[list[Record]], paper_records: list[Located]) -> 
         groups[keep] = groups[keep] + groups[drop]
         del groups[drop]
     return groups, garbled
+
+
+def _apply_renames(groups: list[list[Record]], paper_records: list[Located]) -> list[list[Record]]:
+    """Apply curated title corrections before papers are made: a list entry under the corrected title (or, for an arXiv
+    correction, carrying the corrected id under a related title) joins the corrected paper instead of standing apart."""
+    todo = [loc for loc in paper_records
+            if loc.record.listed and loc.record.same_as is None and (loc.record.title is not None or loc.record.arxiv is not None)]
+    if not todo:
+        return groups
+    by_title: dict[str, set[int]] = defaultdict(set)
+    by_arxiv: dict[str, set[int]] = defaultdict(set)
+    for i, g in enumerate(groups):
+        for r in g:
+            by_title[titles.compact(r.title)].add(i)
+            if r.arxiv:
+                by_arxiv[r.arxiv].add(i)
+    parent = list(range(len(groups)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for loc in todo:
+        rec: PaperRecord = loc.record
+        ref = rec.paper
+        exact = by_arxiv.get(ref[6:].strip().lower(), set()) if ref.lower().startswith("arxiv:") else by_title.get(titles.compact(ref), set())
+        target = min(exact) if len(exact) == 1 else _find_group(ref, groups, loc, require=False)
+        if target is None:
+            continue
+        joining = set(by_title.get(titles.compact(rec.title), set())) if rec.title else set()
+        if rec.arxiv:
+            joining |= {i for i in by_arxiv.get(rec.arxiv.lower(), set())
+                        if any(titles.related(r.title, rec.title or rec.paper) for r in groups[i])}
+        for i in joining:
+            a, b = root(i), root(target)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    merged: dict[int, list[Record]] = {}
+    for i, g in enumerate(groups):
+        merged.setdefault(root(i), []).extend(g)
+    return [merged[k] for k in sorted(merged)]
+
+
+def _carrying_group(loc: Located, groups: list[list[Record]]) -> int | None:
+    """The group of list entries that carries a `listed: false` paper: by its arXiv id, else by its title."""
+    rec: PaperRecord = loc.record
+    if rec.arxiv is not None:
+        hits = [i for i, g in enumerate(groups) if any(r.arxiv == rec.arxiv.lower() and titles.related(r.title, rec.title or "")
+                                                      for r in g)]
+        if len(hits) == 1:
+            return hits[0]
+    hits = [i for i, g in enumerate(groups) if any(titles.compact(r.title) == titles.compact(rec.title or "") for r in g)]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _identifier_owners(groups: list[list[Record]], paper_records: list[Located]) -> dict[tuple[str, str], int | None]:
@@ -125,11 +190,15 @@ def _title_score(title: str) -> tuple:
 
 
 def _choose_title(records: list[Record]) -> Value:
+    """The wording most lists use, then the spelling (casing) most lists use; a trailing period is no part of a title."""
     variants: dict[str, list[Record]] = defaultdict(list)
     for r in records:
         variants[titles.compact(r.title)].append(r)
     best = max(variants.values(), key=lambda rs: (len({r.file for r in rs}), len(rs), max(_title_score(r.title) for r in rs)))
-    shown = max(best, key=lambda r: _title_score(r.title)).title
+    spellings: dict[str, set[str]] = defaultdict(set)
+    for r in best:
+        spellings[r.title.strip().rstrip(".").strip()].add(r.file)
+    shown = max(sorted(spellings), key=lambda t: (len(spellings[t]), _title_score(t)))
     return Value(shown, best)
 
 
@@ -219,9 +288,8 @@ def _apply_paper_records(papers: list[Paper], paper_records: list[Located], venu
     index = PaperIndex(papers)
     for loc in paper_records:
         rec: PaperRecord = loc.record
-        if not rec.listed:
-            continue
-        paper = index.require(rec.paper, loc.where)
+        ref = rec.paper if rec.listed else (f"arXiv:{rec.arxiv}" if rec.arxiv and index.find(f"arXiv:{rec.arxiv}") else rec.title)
+        paper = index.require(ref, loc.where)
         paper.curated.append(loc)
         if rec.role is not None:
             paper.role, paper.role_source = rec.role, loc

@@ -77,6 +77,29 @@ def same_work(a: str, b: str) -> bool:
     return len(shorter.split()) >= 4 and longer.startswith(shorter)
 
 
+_FUNCTION_WORDS = frozenset("a an the of for to in on with by from via and or towards toward using based is are at as its into "
+                            "through under beyond without".split())
+# Words nearly every title of the field holds: sharing them says nothing about being one paper.
+_FIELD_WORDS = frozenset("quantization quantized quantizing quantize quantizer neural network networks deep learning model models "
+                         "training trained post efficient low bit bits precision accurate large language llm llms".split())
+
+
+@lru_cache(maxsize=1 << 16)
+def _content_words(title: str) -> frozenset[str]:
+    return frozenset(w for w in norm(title).split() if w not in _FUNCTION_WORDS and w not in _FIELD_WORDS and len(w) > 1)
+
+
+def related(a: str, b: str) -> bool:
+    """Titles that may be two versions of one paper (an arXiv id's first and final titles): same_work, or at least two
+    shared content words making up half of the shorter title's ('ZeroQuant-V2: ... Comprehensive Study ...' and
+    'A Comprehensive Study on Post-Training Quantization for Large Language Models')."""
+    if same_work(a, b):
+        return True
+    wa, wb = _content_words(a), _content_words(b)
+    shared = len(wa & wb)
+    return shared >= 2 and shared * 2 >= min(len(wa), len(wb))
+
+
 def same_title(a: str, b: str) -> bool:
     """Titles near-identical enough to merge two entries without a shared identifier."""
     na, nb = norm(a), norm(b)
