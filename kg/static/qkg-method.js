@@ -28,5 +28,13 @@
     edge.addEventListener("click", (ev) => { ev.stopPropagation(); show(edge, true); });
   });
   document.querySelector("svg.lineage").addEventListener("click", () => { pinned = null; hide(); });
+  // A busy lineage is larger than its window: open it centred on the method itself, not on an empty corner.
+  const canvas = document.querySelector(".canvas");
+  const focus = document.querySelector("svg.lineage a.node.focus circle");
+  if (canvas && focus) {
+    const c = canvas.getBoundingClientRect(), f = focus.getBoundingClientRect();
+    canvas.scrollLeft += f.left + f.width / 2 - (c.left + canvas.clientWidth / 2);
+    canvas.scrollTop += f.top + f.height / 2 - (c.top + canvas.clientHeight / 2);
+  }
   window.qkg = { ready: true, readyAt: performance.now() };
 })();
