@@ -56,6 +56,8 @@ def build(out: Path | None, html: bool, sources: Path | None, curated: Path | No
         _fail(_message(err))
     if sys.stderr.isatty():
         click.echo("", err=True)
+    for note in result.export_notes:
+        click.echo(f"qkg: warning: {note}", err=True)
     s = result.summary()
     edges = s["edges"]
     click.echo(f"qkg build: {s['papers']} papers, {s['methods']} methods, edges: extends {edges['extends']}, "
