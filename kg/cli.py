@@ -98,7 +98,7 @@ def check_curated(sources: Path | None, curated: Path | None, ontology: Path | N
     click.echo("curated data is valid: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
-def _engine(graph: Path | None, engine: str):
+def _engine(graph: Path | None, engine: str, limits=None):
     """An engine over the built graph, building it first if there is none."""
     from kg.sparql.query import open_engine
     trig = graph or Layout.default().out / "qkg.trig"
@@ -108,7 +108,7 @@ def _engine(graph: Path | None, engine: str):
         from kg.pipeline import build_and_export
         click.echo("qkg: no built graph yet; building it first", err=True)
         build_and_export(Layout.default())
-    return open_engine(engine, trig)
+    return open_engine(engine, trig, limits)
 
 
 graph_option = click.option("--graph", type=click.Path(dir_okay=False, path_type=Path),
@@ -122,10 +122,15 @@ graph_option = click.option("--graph", type=click.Path(dir_okay=False, path_type
 @click.option("--param", "params", multiple=True, metavar="VAR=VALUE", help="Bind a parameter of a library query, e.g. name=GPTQ.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
+@click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
+              help="Let SERVICE fetch from this endpoint (repeatable); SERVICE is refused otherwise.")
 @graph_option
-def query(query: str | None, name: str | None, list_: bool, params: tuple[str, ...], fmt: str, engine: str, graph: Path | None) -> None:
+def query(query: str | None, name: str | None, list_: bool, params: tuple[str, ...], fmt: str, engine: str,
+          allow_service: tuple[str, ...], graph: Path | None) -> None:
     """Run SPARQL: QUERY is inline SPARQL or a .rq file; --name runs a library query."""
-    from kg.sparql.query import QueryError, library, render, resolve_query
+    from kg.export.safe_text import terminal_safe
+    from kg.sparql.guard import Limits
+    from kg.sparql.query import QueryError, bind_arguments, library, render, resolve_query
     lib = library()
     if list_:
         width = max(len(n) for n in lib)
@@ -134,18 +139,22 @@ def query(query: str | None, name: str | None, list_: bool, params: tuple[str, .
             click.echo(f"{q.name.ljust(width)}  {q.title}{params_note}")
         return
     try:
-        text, bindings = resolve_query(query, name, lib)
+        text, defaults = resolve_query(query, name, lib)
+        given = {}
         for item in params:
             var, sep, value = item.partition("=")
             if not sep or not var.strip():
                 raise QueryError(f"--param wants VAR=VALUE, not '{item}'")
-            bindings[var.strip().lstrip("?")] = value
-        result = _engine(graph, engine).run(text, bindings)
+            given[var.strip().lstrip("?")] = value
+        bindings = bind_arguments(text, defaults, given)
+        result = _engine(graph, engine, Limits(allow_service=allow_service)).run(text, bindings)
     except QueryError as err:
-        _fail(str(err))
+        _fail(terminal_safe(str(err)))
     except Exception as err:  # noqa: BLE001
-        _fail(_message(err))
-    click.echo(render(result, fmt).rstrip("\r\n"))
+        _fail(terminal_safe(_message(err)))
+    out = render(result, fmt, spreadsheet_safe=True).rstrip("\r\n")
+    # The table is for reading: no escape sequence from a title reaches the terminal (nor in any format printed to one).
+    click.echo(terminal_safe(out) if fmt == "table" or sys.stdout.isatty() else out)
 
 
 @main.command()

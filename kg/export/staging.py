@@ -40,9 +40,15 @@ class Staging:
 
     def __init__(self, out: Path):
         self.out = out
-        out.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):  # a file where a folder should be: name the output folder
+            raise NotADirectoryError(20, "Not a directory", str(out)) from None
         recover(out)
-        self.root = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-{os.getpid()}-", dir=out.parent))
+        try:
+            self.root = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-{os.getpid()}-", dir=out.parent))
+        except PermissionError as err:  # name the folder the user asked for, not the staging folder beside it
+            raise PermissionError(err.errno, err.strerror, str(out)) from None
         self.root.chmod(0o777 & ~_umask())  # mkdtemp makes it private; exports are for everyone who could read them before
         self.written: list[Path] = []
 
