@@ -224,24 +224,50 @@ def ingest(files: tuple[Path, ...], add: bool, as_json: bool, sources: Path | No
             click.echo(f"added {target}; `qkg build` will include it", err=as_json)
 
 
+def _megabytes(value: str) -> int:
+    """'1.5G', '1536M' or '1536' (megabytes) as megabytes."""
+    text = value.strip().upper().removesuffix("B")
+    scale = {"G": 1024, "M": 1, "K": 1 / 1024}.get(text[-1:], None)
+    try:
+        number = float(text[:-1] if scale else text)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a size: give e.g. 1.5G or 1536M") from None
+    mb = int(number * (scale or 1))
+    if mb < 64:
+        raise click.BadParameter(f"'{value}' is too small for a worker holding the graph (at least 64M)")
+    return mb
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; the default serves this machine only.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds a query may run.")
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1), help="Rows an answer holds at most.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32), help="Queries answered at once.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32),
+              help="General workers (one more is kept for short queries).")
+@click.option("--max-memory", "max_memory", default="1.5G", show_default=True, help="Memory one worker may use (e.g. 1.5G, 800M).")
+@click.option("--short-budget", default=1.0, show_default=True, type=click.FloatRange(0.05, 60),
+              help="Seconds a query may run in the short-query lane before it moves to the general lane.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
+              help="Let SERVICE fetch from this endpoint (repeatable); SERVICE is refused otherwise.")
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Send CORS headers for this origin ('*' for any; repeatable).")
 @click.option("--verbose", is_flag=True, help="Log every request.")
 @graph_option
-def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, verbose: bool, graph: Path | None) -> None:
-    """Serve the graph read-only at /sparql (SPARQL 1.1 Protocol), a query page at /, the views at /graph/."""
+def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, max_memory: str, short_budget: float,
+          allow_service: tuple[str, ...], cors: tuple[str, ...], verbose: bool, graph: Path | None) -> None:
+    """Serve the graph read-only at /sparql (SPARQL 1.1 Protocol), a query page at /, the views at /graph/, IRIs at /resource/."""
     from kg.sparql.serve import Settings
     from kg.sparql.serve import serve as run_server
     trig = _engine(graph, "oxigraph") and (graph or Layout.default().out / "qkg.trig")
-    settings = Settings(trig=trig, html_root=trig.parent / "html", timeout=timeout, max_rows=max_rows, workers=workers)
+    settings = Settings(trig=trig, html_root=trig.parent / "html", timeout=timeout, max_rows=max_rows, workers=workers,
+                        max_memory_mb=_megabytes(max_memory), short_budget=short_budget, allow_service=allow_service, cors=cors,
+                        ontology=Layout.default().ontology)
     try:
         run_server(settings, host, port, verbose)
     except OSError as err:
         _fail(f"cannot serve on {host}:{port}: {err.strerror or err}")
+    except RuntimeError as err:
+        _fail(str(err))
 
 
 def _message(err: Exception) -> str:
