@@ -76,3 +76,8 @@ def _service_endpoint(m: re.Match, code: str, iris: list[str], prefixes: dict[st
 
 def _iri(masked: str, iris: list[str]) -> str:
     return iris[int(masked)] if masked.isdigit() else masked
+
+
+def shape(text: str) -> str:
+    """The query without comments and with whitespace collapsed: what the pool remembers a slow query by."""
+    return " ".join(_MASKED.sub(lambda m: " " if m.group(0).startswith("#") else m.group(0), text).split())

@@ -7,7 +7,8 @@ which is replaced, never the server.
 Fairness: `workers` general workers, plus one worker reserved for short queries (the short
 lane). A query the pool has seen run longer than `short_budget` is known slow (by its text) and
 waits for a general worker; any other query may take the short lane, where it is stopped at
-`short_budget` and sent on to the general lane, marked slow. So however many clients run slow
+`short_budget` and sent on to the general lane, marked slow (queries are told apart by their
+text without comments and extra whitespace). So however many clients run slow
 queries, a cheap one waits at most for the short lane. Waiting queries are served client by
 client: the next free worker goes to the waiting client with the fewest queries running.
 
@@ -27,7 +28,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.sparql.guard import Limits
+from kg.sparql.guard import Limits, shape
 
 _PAGE_MB = os.sysconf("SC_PAGE_SIZE") / (1 << 20) if hasattr(os, "sysconf") else 4 / 1024
 WATCH_SECONDS = 0.02
@@ -138,7 +139,7 @@ class Pool:
 
     def run(self, text: str, bindings: dict[str, str] | None, accept: list[str], client: str = "") -> tuple[str, object]:
         """(kind, payload) for a query: ok, bad-request, busy, timeout, memory, crash or error."""
-        fingerprint = " ".join(text.split()) + repr(sorted((bindings or {}).items()))
+        fingerprint = shape(text) + repr(sorted((bindings or {}).items()))
         while True:
             worker = self._acquire(client, fingerprint, time.monotonic() + self.settings.timeout)
             if worker is None:

@@ -95,7 +95,8 @@ class Handler(BaseHTTPRequestHandler):
             return None
         if "*" in allowed:
             return "*"
-        origin = self.headers.get("Origin", "") if self.headers else ""
+        headers = getattr(self, "headers", None)  # absent when the request line itself could not be read
+        origin = headers.get("Origin", "") if headers else ""
         return origin if origin in allowed else None
 
     def _error(self, status: int, message: str) -> None:
