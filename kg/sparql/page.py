@@ -78,7 +78,7 @@ async function run() {
     const row = table.insertRow();
     vars.forEach(v => { row.insertCell().textContent = b[v] ? b[v].value : ''; });
   }
-  status.textContent = data.results.bindings.length + ' rows' + (resp.headers.get('X-QKG-Truncated') ? ' (truncated)' : '');
+  const n = data.results.bindings.length; status.textContent = n + (n === 1 ? ' row' : ' rows') + (resp.headers.get('X-QKG-Truncated') ? ' (truncated)' : '');
 }
 document.getElementById('run').addEventListener('click', run);
 </script></body></html>

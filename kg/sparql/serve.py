@@ -164,6 +164,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._sparql(params, None)
         if path in ("/", "/index.html"):
             return self._send(200, "text/html; charset=utf-8", self.app.page)
+        if path == "/favicon.ico":  # browsers ask for it on every page; no icon, and no error in their console
+            return self._send(204, "image/x-icon", b"")
         if path.startswith("/library/"):
             return self._library(path[len("/library/"):], params)
         if path == "/graph" or path.startswith("/graph/"):
