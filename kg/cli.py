@@ -224,6 +224,34 @@ def ingest(files: tuple[Path, ...], add: bool, as_json: bool, sources: Path | No
             click.echo(f"added {target}; `qkg build` will include it", err=as_json)
 
 
+@main.command()
+@click.argument("url")
+@click.option("--replace/--append", "replace", default=True, show_default=True,
+              help="Replace each named graph (PUT) or add to it (POST).")
+@click.option("--user", help="User name for HTTP Basic authentication (or QKG_PUSH_USER).")
+@click.option("--password", help="Password (or QKG_PUSH_PASSWORD; safer than the command line).")
+@click.option("--token", help="Bearer token instead of a user (or QKG_PUSH_TOKEN).")
+@click.option("--retries", default=4, show_default=True, type=click.IntRange(0, 20), help="Retries of a 5xx or dropped connection.")
+@click.option("--backoff", default=0.5, show_default=True, type=click.FloatRange(0, 60), help="Seconds before the first retry (doubled each time).")
+@graph_option
+def push(url: str, replace: bool, user: str | None, password: str | None, token: str | None, retries: int, backoff: float,
+         graph: Path | None) -> None:
+    """Send the built dataset to a SPARQL 1.1 Graph Store endpoint (URL), one request per named graph."""
+    from kg.sparql.push import PushFailed, Target, credentials
+    from kg.sparql.push import push as push_dataset
+    trig = graph or Layout.default().out / "qkg.trig"
+    user, password, token = credentials(user, password, token)
+    target = Target(url, "replace" if replace else "append", user, password, token, retries, backoff)
+    started = time.perf_counter()
+    try:
+        result = push_dataset(trig, target, progress=lambda line: click.echo(f"  {line}", err=True))
+    except PushFailed as err:
+        _fail(f"push failed: {err}")
+    triples = sum(n for _, n, _ in result.graphs)
+    click.echo(f"qkg push: {len(result.graphs)} graphs, {triples:,} triples {'replaced' if replace else 'added'} at {url} "
+               f"in {time.perf_counter() - started:.1f} s")
+
+
 def _megabytes(value: str) -> int:
     """'1.5G', '1536M' or '1536' (megabytes) as megabytes."""
     text = value.strip().upper().removesuffix("B")
