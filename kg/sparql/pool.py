@@ -73,7 +73,7 @@ def _worker_main(conn, trig: str, max_rows: int, limits: Limits) -> None:
 class Worker:
     """One worker process, its pipe, and what it is doing."""
 
-    def __init__(self, settings: PoolSettings, lane: str):
+    def __init__(self, settings: PoolSettings, lane: str, wait: bool = True):
         ctx = mp.get_context("spawn")
         self.lane = lane
         self.conn, child = ctx.Pipe()
@@ -83,6 +83,12 @@ class Worker:
         self.stopped_for: str | None = None  # set by whoever kills it: "memory", "timeout", "budget"
         self.started: float | None = None  # when the current query was sent
         self.fingerprint: str | None = None
+        self.client = ""
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        """Block until the worker has loaded the graph."""
         if not self.conn.poll(300):
             self.kill()
             raise RuntimeError("a worker did not load the graph within 300 s")
@@ -122,13 +128,15 @@ class Pool:
         self.tickets = itertools.count()
         self.closed = False
         self.baseline_mb = 0.0
-        for lane, n in (("general", settings.workers), ("short", 1)):
-            for _ in range(n):
-                worker = Worker(settings, lane)
-                self.baseline_mb = max(self.baseline_mb, worker.rss_mb())
-                self.idle[lane].append(worker)
-        # A loaded spare takes over the short lane the moment its worker is stopped: starting one takes longer than the lane's budget.
-        self.spare: Worker | None = Worker(settings, "short")
+        # Started together, so the graph loads in all of them at once. A loaded spare takes over the short lane the
+        # moment its worker is stopped: starting one takes longer than the lane's budget.
+        started = [Worker(settings, lane, wait=False) for lane in ["general"] * settings.workers + ["short", "short"]]
+        for worker in started:
+            worker.wait_ready()
+            self.baseline_mb = max(self.baseline_mb, worker.rss_mb())
+        for worker in started[:-1]:
+            self.idle[worker.lane].append(worker)
+        self.spare: Worker | None = started[-1]
         if self.baseline_mb > 0.8 * settings.max_memory_mb:
             self.close()
             raise RuntimeError(f"a worker holds {self.baseline_mb:.0f} MB with the graph loaded: raise --max-memory "
@@ -155,6 +163,8 @@ class Pool:
             try:
                 while not self.closed:
                     for lane in ("general", "short"):
+                        while self.idle[lane] and not self.idle[lane][-1].process.is_alive():  # died while idle (killed from outside)
+                            self._retire(self.idle[lane].pop())
                         if self.idle[lane] and self._next_for(lane) == ticket:
                             worker = self.idle[lane].pop()
                             worker.started, worker.fingerprint, worker.client = time.monotonic(), fingerprint, client
@@ -208,7 +218,7 @@ class Pool:
     def _release(self, worker: Worker, alive: bool) -> None:
         with self.cond:
             self.busy.discard(worker)
-            client = getattr(worker, "client", "")
+            client = worker.client
             self.running[client] = self.running.get(client, 1) - 1
             if not self.running[client]:
                 del self.running[client]
@@ -221,10 +231,14 @@ class Pool:
                 self.cond.notify_all()
                 return
         with self.cond:
-            if worker.lane == "short" and self.spare is not None:
-                self.idle["short"].append(self.spare)
-                self.spare = None
-                self.cond.notify_all()
+            self._retire(worker)
+
+    def _retire(self, worker: Worker) -> None:
+        """Replace a dead or killed worker (the short lane's spare steps in at once); call with the lock held."""
+        if worker.lane == "short" and self.spare is not None:
+            self.idle["short"].append(self.spare)
+            self.spare = None
+            self.cond.notify_all()
         worker.close()
         threading.Thread(target=self._replace, args=(worker.lane,), daemon=True).start()
 
