@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kg.sparql.query import library, open_engine
@@ -34,6 +36,13 @@ def _open(browser, server):  # noqa: F811 - the fixture's name
     return page, errors
 
 
+def _wait_for_rows(page) -> None:
+    """Until the status says how many rows came (no string evaluation: the page's CSP forbids eval, even Playwright's)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#status")).to_have_text(re.compile(r"^\d+ rows?"), timeout=15_000)
+
+
 def _table(page) -> list[list[str]]:
     return page.eval_on_selector_all("#results tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
 
@@ -46,7 +55,7 @@ def test_the_page_binds_parameters_like_the_cli(browser, server, engine, name, p
     for var, value in params.items():
         page.fill(f"#param-{var}", value)
     page.click("#run")
-    page.wait_for_function(r"document.getElementById('status').textContent.match(/\d+ rows?/)", timeout=15_000)
+    _wait_for_rows(page)
     q = library()[name]
     expected = engine.run(q.text, {**q.params, **params})
     rows = _table(page)
@@ -76,7 +85,7 @@ def test_an_edited_query_runs_as_written(browser, server):  # noqa: F811
     page, errors = _open(browser, server)
     page.fill("#query", "SELECT ?l WHERE { ?m a qkg:Method ; rdfs:label ?l } ORDER BY ?l LIMIT 3")
     page.click("#run")
-    page.wait_for_function(r"document.getElementById('status').textContent.match(/\d+ rows?/)", timeout=15_000)
+    _wait_for_rows(page)
     assert len(_table(page)) == 4 and errors == []
     page.close()
 

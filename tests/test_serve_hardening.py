@@ -89,6 +89,7 @@ def test_guard_reads_strings_comments_and_prefixes():
     fake = 'PREFIX o: <http://evil.example/> SELECT * WHERE { ?s ?p "PREFIX o: <http://ok.example/>" SERVICE o:sparql { ?s ?p ?o } }'
     assert "evil.example" in refusal(fake, allow)
     assert refusal("SELECT * WHERE { ?s <http://x/a(b)> ?o }", Limits(max_depth=1)) is None  # brackets in an IRI are not nesting
+    assert refusal("PREFIX ex: <http://x/> SELECT * WHERE { ?s ex:SERVICE ?o . ?service ?p ?o }") is None  # names, not the keyword
 
 
 # --- 2. limits and crashes ----------------------------------------------------------------

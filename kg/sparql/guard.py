@@ -19,7 +19,7 @@ _MASKED = re.compile(r"'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\
                      r"|<[^<>\"{}|^`\\\x00-\x20]*>|#[^\n\r]*", re.S)
 _BRACKET = re.compile(r"[(){}\[\]]")
 _PREFIX = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.I)
-_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?(?:<([^<>\s]*)>|([A-Za-z][\w.-]*)?:([\w.-]*)|([?$]\w+))?", re.I)
+_SERVICE = re.compile(r"(?<![\w:?$.-])SERVICE\s+(?:SILENT\s+)?(?:<([^<>\s]*)>|([A-Za-z][\w.-]*)?:([\w.-]*)|([?$]\w+))?", re.I)
 
 
 @dataclass(frozen=True)
