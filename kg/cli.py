@@ -233,7 +233,7 @@ def ingest(files: tuple[Path, ...], add: bool, as_json: bool, sources: Path | No
 @click.option("--token", help="Bearer token instead of a user (or QKG_PUSH_TOKEN).")
 @click.option("--retries", default=4, show_default=True, type=click.IntRange(0, 20), help="Retries of a 5xx or dropped connection.")
 @click.option("--backoff", default=0.5, show_default=True, type=click.FloatRange(0, 60), help="Seconds before the first retry (doubled each time).")
-@graph_option
+@click.option("--graph", type=click.Path(dir_okay=False, path_type=Path), help="The TriG dataset to push (default exports/qkg.trig).")
 def push(url: str, replace: bool, user: str | None, password: str | None, token: str | None, retries: int, backoff: float,
          graph: Path | None) -> None:
     """Send the built dataset to a SPARQL 1.1 Graph Store endpoint (URL), one request per named graph."""
