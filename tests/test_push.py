@@ -171,3 +171,67 @@ def test_credentials_from_the_environment_and_5xx_retried(trig, local_quads):
     finally:
         server.shutdown()
         server.server_close()
+
+
+VIRTUOSO = shutil.which("virtuoso-t")
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {d}/v.db
+ErrorLogFile = {d}/v.log
+LockFile = {d}/v.lck
+TransactionFile = {d}/v.trx
+xa_persistent_file = {d}/v.pxa
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {d}/v-temp.db
+TransactionFile = {d}/v-temp.trx
+Striping = 0
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+DirsAllowed = {d}
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+MaxClientConnections = 5
+ServerThreads = 5
+"""
+
+
+@pytest.mark.skipif(VIRTUOSO is None, reason="Debian's virtuoso-opensource-7-bin is not installed")
+def test_push_into_virtuoso_with_digest_credentials(tmp_path, trig):
+    import json
+    from collections import Counter
+    from urllib.parse import quote
+
+    http = _free_port()
+    (tmp_path / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=tmp_path, sql=_free_port(), http=http))
+    process = subprocess.Popen([VIRTUOSO, "-f", "-c", str(tmp_path / "virtuoso.ini")], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{http}"
+
+    def per_graph() -> Counter:
+        q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER (STRSTARTS(STR(?g), 'https://w3id.org/qkg/')) } GROUP BY ?g"
+        req = urllib.request.Request(f"{base}/sparql?query={quote(q)}", headers={"Accept": "application/sparql-results+json"})
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return Counter({b["g"]["value"]: int(b["n"]["value"]) for b in json.load(resp)["results"]["bindings"]})
+
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                per_graph()
+                break
+            except OSError:
+                time.sleep(0.3)
+        expected = Counter(q.graph_name.value for q in ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
+        url = f"{base}/sparql-graph-crud-auth"
+        wrong = qkg_push(url, "--graph", str(trig), "--user", "dba", "--password", "wrong")
+        assert wrong.returncode == 1 and "HTTP 401" in wrong.stderr and "written: 0 of 7 graphs" in wrong.stderr
+        for _ in range(2):  # twice: the same quads
+            run = qkg_push(url, "--graph", str(trig), env={"QKG_PUSH_USER": "dba", "QKG_PUSH_PASSWORD": "dba"})
+            assert run.returncode == 0, run.stderr
+            assert per_graph() == expected
+    finally:
+        process.terminate()
+        process.wait(30)

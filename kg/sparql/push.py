@@ -9,8 +9,10 @@ retried with back-off; anything else stops the push, which then says which graph
 from __future__ import annotations
 
 import base64
+import hashlib
 import http.client
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -39,10 +41,13 @@ class Target:
     backoff: float = 0.5  # seconds before the first retry; doubled each time
     timeout: float = 600.0
 
-    def headers(self) -> dict[str, str]:
+    def headers(self, method: str = "PUT", path: str = "/", challenge: str | None = None) -> dict[str, str]:
+        """Request headers, with credentials: a bearer token, Digest when the server asked for it, else Basic."""
         headers = {"Content-Type": "application/n-triples", "User-Agent": "qkg-push"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
+        elif self.user is not None and challenge and challenge.lower().startswith("digest"):
+            headers["Authorization"] = digest_authorization(challenge, method, path, self.user, self.password or "")
         elif self.user is not None:
             secret = base64.b64encode(f"{self.user}:{self.password or ''}".encode()).decode()
             headers["Authorization"] = f"Basic {secret}"
@@ -139,13 +144,15 @@ def _send(target: Target, graph: str, path: Path) -> None:
     method = "PUT" if target.mode == "replace" else "POST"
     size = path.stat().st_size
     delay = target.backoff
+    conn_type = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
     for attempt in range(target.retries + 1):
         problem = None
-        conn_type = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
         conn = conn_type(url.hostname, url.port, timeout=target.timeout)
         try:
+            challenge = _challenge(conn_type, url, method, request_path, target) if target.user is not None and not target.token else None
             with open(path, "rb") as body:
-                conn.request(method, request_path, body=body, headers={**target.headers(), "Content-Length": str(size)})
+                headers = {**target.headers(method, request_path, challenge), "Content-Length": str(size)}
+                conn.request(method, request_path, body=body, headers=headers)
                 response = conn.getresponse()
                 detail = response.read(2000).decode("utf-8", "replace").strip().splitlines()
             if 200 <= response.status < 300:
@@ -161,6 +168,41 @@ def _send(target: Target, graph: str, path: Path) -> None:
             time.sleep(delay)
             delay *= 2
     raise PushFailed(f"{target.url} did not take graph {graph} after {target.retries + 1} attempts ({problem})")
+
+
+def _challenge(conn_type, url, method: str, request_path: str, target: Target) -> str | None:
+    """The server's Digest challenge, asked for with HEAD (no side effect) so that a large body is not sent to be refused."""
+    conn = conn_type(url.hostname, url.port, timeout=target.timeout)
+    try:
+        conn.request("HEAD", request_path, headers={"User-Agent": "qkg-push"})
+        response = conn.getresponse()
+        response.read()
+        challenge = response.getheader("WWW-Authenticate", "")
+        return challenge if response.status == 401 and challenge.lower().startswith("digest") else None
+    finally:
+        conn.close()
+
+
+def digest_authorization(challenge: str, method: str, uri: str, user: str, password: str) -> str:
+    """An HTTP Digest `Authorization` value (RFC 7616: MD5 or SHA-256, qop=auth) answering `challenge` (Virtuoso asks for it)."""
+    fields = {k: a or b for k, a, b in re.findall(r'(\w+)=(?:"([^"]*)"|([^\s,]+))', challenge)}
+    algorithm = fields.get("algorithm", "MD5")
+    digest = hashlib.sha256 if algorithm.upper().startswith("SHA-256") else hashlib.md5
+
+    def h(text: str) -> str:
+        return digest(text.encode()).hexdigest()
+
+    realm, nonce = fields.get("realm", ""), fields.get("nonce", "")
+    ha1, ha2 = h(f"{user}:{realm}:{password}"), h(f"{method}:{uri}")
+    parts = [f'username="{user}"', f'realm="{realm}"', f'nonce="{nonce}"', f'uri="{uri}"', f"algorithm={algorithm}"]
+    if "auth" in [q.strip() for q in fields.get("qop", "").split(",")]:
+        cnonce, nc = os.urandom(8).hex(), "00000001"
+        parts += [f'response="{h(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}")}"', "qop=auth", f"nc={nc}", f'cnonce="{cnonce}"']
+    else:
+        parts.append(f'response="{h(f"{ha1}:{nonce}:{ha2}")}"')
+    if "opaque" in fields:
+        parts.append(f'opaque="{fields["opaque"]}"')
+    return "Digest " + ", ".join(parts)
 
 
 def credentials(user: str | None, password: str | None, token: str | None) -> tuple[str | None, str | None, str | None]:
