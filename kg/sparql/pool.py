@@ -8,8 +8,9 @@ Fairness: `workers` general workers, plus one worker reserved for short queries 
 lane). A query the pool has seen run longer than `short_budget` is known slow (by its text) and
 waits for a general worker; any other query may take the short lane, where it is stopped at
 `short_budget` and sent on to the general lane, marked slow (queries are told apart by their
-text without comments and extra whitespace). So however many clients run slow
-queries, a cheap one waits at most for the short lane. Waiting queries are served client by
+text without comments and extra whitespace). A loaded spare takes over the short lane the
+moment its worker is stopped. So however many clients run slow queries, a cheap one waits at
+most for the short lane. Waiting queries are served client by
 client: the next free worker goes to the waiting client with the fewest queries running.
 
 Memory: a monitor thread reads each busy worker's resident memory every 20 ms and kills a
