@@ -56,6 +56,8 @@ def build(out: Path | None, html: bool, sources: Path | None, curated: Path | No
         _fail(_message(err))
     if sys.stderr.isatty():
         click.echo("", err=True)
+    for note in result.export_notes:
+        click.echo(f"qkg: warning: {note}", err=True)
     s = result.summary()
     edges = s["edges"]
     click.echo(f"qkg build: {s['papers']} papers, {s['methods']} methods, edges: extends {edges['extends']}, "
@@ -97,7 +99,7 @@ def check_curated(sources: Path | None, curated: Path | None, ontology: Path | N
     click.echo("curated data is valid: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
-def _engine(graph: Path | None, engine: str):
+def _engine(graph: Path | None, engine: str, limits=None):
     """An engine over the built graph, building it first if there is none."""
     from kg.sparql.query import open_engine
     trig = graph or Layout.default().out / "qkg.trig"
@@ -107,7 +109,7 @@ def _engine(graph: Path | None, engine: str):
         from kg.pipeline import build_and_export
         click.echo("qkg: no built graph yet; building it first", err=True)
         build_and_export(Layout.default())
-    return open_engine(engine, trig)
+    return open_engine(engine, trig, limits)
 
 
 graph_option = click.option("--graph", type=click.Path(dir_okay=False, path_type=Path),
@@ -121,10 +123,15 @@ graph_option = click.option("--graph", type=click.Path(dir_okay=False, path_type
 @click.option("--param", "params", multiple=True, metavar="VAR=VALUE", help="Bind a parameter of a library query, e.g. name=GPTQ.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
+@click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
+              help="Let SERVICE fetch from this endpoint (repeatable); SERVICE is refused otherwise.")
 @graph_option
-def query(query: str | None, name: str | None, list_: bool, params: tuple[str, ...], fmt: str, engine: str, graph: Path | None) -> None:
+def query(query: str | None, name: str | None, list_: bool, params: tuple[str, ...], fmt: str, engine: str,
+          allow_service: tuple[str, ...], graph: Path | None) -> None:
     """Run SPARQL: QUERY is inline SPARQL or a .rq file; --name runs a library query."""
-    from kg.sparql.query import QueryError, library, render, resolve_query
+    from kg.export.safe_text import terminal_safe
+    from kg.sparql.guard import Limits
+    from kg.sparql.query import QueryError, bind_arguments, library, render, resolve_query
     lib = library()
     if list_:
         width = max(len(n) for n in lib)
@@ -133,18 +140,22 @@ def query(query: str | None, name: str | None, list_: bool, params: tuple[str, .
             click.echo(f"{q.name.ljust(width)}  {q.title}{params_note}")
         return
     try:
-        text, bindings = resolve_query(query, name, lib)
+        text, defaults = resolve_query(query, name, lib)
+        given = {}
         for item in params:
             var, sep, value = item.partition("=")
             if not sep or not var.strip():
                 raise QueryError(f"--param wants VAR=VALUE, not '{item}'")
-            bindings[var.strip().lstrip("?")] = value
-        result = _engine(graph, engine).run(text, bindings)
+            given[var.strip().lstrip("?")] = value
+        bindings = bind_arguments(text, defaults, given)
+        result = _engine(graph, engine, Limits(allow_service=allow_service)).run(text, bindings)
     except QueryError as err:
-        _fail(str(err))
+        _fail(terminal_safe(str(err)))
     except Exception as err:  # noqa: BLE001
-        _fail(_message(err))
-    click.echo(render(result, fmt).rstrip("\r\n"))
+        _fail(terminal_safe(_message(err)))
+    out = render(result, fmt, spreadsheet_safe=True).rstrip("\r\n")
+    # The table is for reading: no escape sequence from a title reaches the terminal (nor in any format printed to one).
+    click.echo(terminal_safe(out) if fmt == "table" or sys.stdout.isatty() else out)
 
 
 @main.command()
@@ -232,23 +243,77 @@ def _ingest_summary(f: Path, res, err: bool) -> None:
 
 
 @main.command()
+@click.argument("url")
+@click.option("--replace/--append", "replace", default=True, show_default=True,
+              help="Replace each named graph (PUT) or add to it (POST).")
+@click.option("--user", help="User name for HTTP Basic authentication (or QKG_PUSH_USER).")
+@click.option("--password", help="Password (or QKG_PUSH_PASSWORD; safer than the command line).")
+@click.option("--token", help="Bearer token instead of a user (or QKG_PUSH_TOKEN).")
+@click.option("--retries", default=4, show_default=True, type=click.IntRange(0, 20), help="Retries of a 5xx or dropped connection.")
+@click.option("--backoff", default=0.5, show_default=True, type=click.FloatRange(0, 60), help="Seconds before the first retry (doubled each time).")
+@click.option("--graph", type=click.Path(dir_okay=False, path_type=Path), help="The TriG dataset to push (default exports/qkg.trig).")
+def push(url: str, replace: bool, user: str | None, password: str | None, token: str | None, retries: int, backoff: float,
+         graph: Path | None) -> None:
+    """Send the built dataset to a SPARQL 1.1 Graph Store endpoint (URL), one request per named graph."""
+    from kg.sparql.push import PushFailed, Target, credentials
+    from kg.sparql.push import push as push_dataset
+    trig = graph or Layout.default().out / "qkg.trig"
+    user, password, token = credentials(user, password, token)
+    target = Target(url, "replace" if replace else "append", user, password, token, retries, backoff)
+    started = time.perf_counter()
+    try:
+        result = push_dataset(trig, target, progress=lambda line: click.echo(f"  {line}", err=True))
+    except PushFailed as err:
+        _fail(f"push failed: {err}")
+    triples = sum(n for _, n, _ in result.graphs)
+    click.echo(f"qkg push: {len(result.graphs)} graphs, {triples:,} triples {'replaced' if replace else 'added'} at {url} "
+               f"in {time.perf_counter() - started:.1f} s")
+
+
+def _megabytes(value: str) -> int:
+    """'1.5G', '1536M' or '1536' (megabytes) as megabytes."""
+    text = value.strip().upper().removesuffix("B")
+    scale = {"G": 1024, "M": 1, "K": 1 / 1024}.get(text[-1:], None)
+    try:
+        number = float(text[:-1] if scale else text)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a size: give e.g. 1.5G or 1536M") from None
+    mb = int(number * (scale or 1))
+    if mb < 64:
+        raise click.BadParameter(f"'{value}' is too small for a worker holding the graph (at least 64M)")
+    return mb
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; the default serves this machine only.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds a query may run.")
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1), help="Rows an answer holds at most.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32), help="Queries answered at once.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32),
+              help="General workers (one more is kept for short queries).")
+@click.option("--max-memory", "max_memory", default="1.5G", show_default=True, help="Memory one worker may use (e.g. 1.5G, 800M).")
+@click.option("--short-budget", default=1.0, show_default=True, type=click.FloatRange(0.05, 60),
+              help="Seconds a query may run in the short-query lane before it moves to the general lane.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
+              help="Let SERVICE fetch from this endpoint (repeatable); SERVICE is refused otherwise.")
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Send CORS headers for this origin ('*' for any; repeatable).")
 @click.option("--verbose", is_flag=True, help="Log every request.")
 @graph_option
-def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, verbose: bool, graph: Path | None) -> None:
-    """Serve the graph read-only at /sparql (SPARQL 1.1 Protocol), a query page at /, the views at /graph/."""
+def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, max_memory: str, short_budget: float,
+          allow_service: tuple[str, ...], cors: tuple[str, ...], verbose: bool, graph: Path | None) -> None:
+    """Serve the graph read-only at /sparql (SPARQL 1.1 Protocol), a query page at /, the views at /graph/, IRIs at /resource/."""
     from kg.sparql.serve import Settings
     from kg.sparql.serve import serve as run_server
     trig = _engine(graph, "oxigraph") and (graph or Layout.default().out / "qkg.trig")
-    settings = Settings(trig=trig, html_root=trig.parent / "html", timeout=timeout, max_rows=max_rows, workers=workers)
+    settings = Settings(trig=trig, html_root=trig.parent / "html", timeout=timeout, max_rows=max_rows, workers=workers,
+                        max_memory_mb=_megabytes(max_memory), short_budget=short_budget, allow_service=allow_service, cors=cors,
+                        ontology=Layout.default().ontology)
     try:
         run_server(settings, host, port, verbose)
     except OSError as err:
         _fail(f"cannot serve on {host}:{port}: {err.strerror or err}")
+    except RuntimeError as err:
+        _fail(str(err))
 
 
 @main.command()

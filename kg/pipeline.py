@@ -45,6 +45,7 @@ class Build:
     techniques: list[TechniqueUse] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     helper_peak_mb: dict[str, int] = field(default_factory=dict)  # peak memory of the child processes, by task
+    export_notes: list[str] = field(default_factory=list)  # what writers changed to keep a format valid (e.g. control characters)
 
     def summary(self) -> dict[str, object]:
         edges = Counter(e.kind for e in self.edges)

@@ -93,7 +93,7 @@ def test_a_build_failing_halfway_leaves_the_previous_exports(project, monkeypatc
     with pytest.raises(RuntimeError, match="injected fault"):
         build_and_export(project)
     assert _files(project.out) == before
-    assert not list(project.out.glob(".staging-*"))
+    assert not list(project.out.parent.glob(".exports.staging-*"))
 
 
 def test_a_killed_build_leaves_the_previous_exports_and_the_next_build_cleans_up(project):
@@ -110,10 +110,10 @@ def test_a_killed_build_leaves_the_previous_exports_and_the_next_build_cleans_up
     assert proc.stdout.readline().strip() == "staged"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert {k: v for k, v in _files(project.out).items() if ".staging-" not in k} == before
-    assert list(project.out.glob(".staging-*"))  # a killed process leaves its staging folder ...
+    assert _files(project.out) == before
+    assert list(project.out.parent.glob(".exports.staging-*"))  # a killed process leaves its staging folder ...
     build_and_export(project)
-    assert not list(project.out.glob(".staging-*"))  # ... which the next build removes
+    assert not list(project.out.parent.glob(".exports.staging-*"))  # ... which the next build removes
 
 
 def _iris(folder):

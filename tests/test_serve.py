@@ -25,10 +25,10 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 class Server:
     """`python -m kg serve` in a subprocess on a free port."""
 
-    def __init__(self, graph, timeout=2.0, max_rows=50):
+    def __init__(self, graph, timeout=2.0, max_rows=50, *extra: str):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kg", "serve", "--port", "0", "--graph", str(graph), "--timeout", str(timeout),
-             "--max-rows", str(max_rows)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             "--max-rows", str(max_rows), *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
         m = re.search(r"http://127\.0\.0\.1:(\d+)/sparql", line)
         assert m, line + self.process.stderr.read()

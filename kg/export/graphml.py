@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
 from kg import iri
+from kg.export.safe_text import XmlCleaner
 from kg.export.staging import Staging
 
 # (key id, domain, attribute, GraphML type): a fixed table, so every build declares the same keys.
@@ -45,14 +46,19 @@ def nodes_and_edges(build) -> tuple[dict[str, dict], list[tuple[str, str, dict]]
     return nodes, edges
 
 
-def render(nodes: dict[str, dict], edges: list[tuple[str, str, dict]]) -> Iterator[str]:
-    """The document in pieces, so that a large graph is never one string in memory."""
+def render(nodes: dict[str, dict], edges: list[tuple[str, str, dict]], clean: XmlCleaner | None = None) -> Iterator[str]:
+    """The document in pieces, so that a large graph is never one string in memory; `clean` drops what XML cannot hold."""
+    clean = clean if clean is not None else XmlCleaner()
+
+    def _attr(value: str) -> str:
+        return f'"{escape(clean(value), _ATTR)}"'
+
     out = [HEADER]
     out += [f'  <key id="{key}" for="{domain}" attr.name="{name}" attr.type="{kind}" />\n' for key, domain, name, kind in reversed(KEYS)]
     out.append('  <graph edgedefault="directed">\n')
     for node in sorted(nodes):
         out.append(f"    <node id={_attr(node)}>\n")
-        out += [f'      <data key="{KEY_ID[k]}">{escape(str(v))}</data>\n' for k, v in nodes[node].items()]
+        out += [f'      <data key="{KEY_ID[k]}">{escape(clean(str(v)))}</data>\n' for k, v in nodes[node].items()]
         out.append("    </node>\n")
         if len(out) > 20_000:
             yield "".join(out)
@@ -62,7 +68,7 @@ def render(nodes: dict[str, dict], edges: list[tuple[str, str, dict]]) -> Iterat
         key = parallel.get((source, target), 0)  # several edges between two nodes are told apart by their key
         parallel[(source, target)] = key + 1
         out.append(f'    <edge source={_attr(source)} target={_attr(target)} id="{key}">\n')
-        out += [f'      <data key="{KEY_ID[k]}">{escape(str(v))}</data>\n' for k, v in data.items()]
+        out += [f'      <data key="{KEY_ID[k]}">{escape(clean(str(v)))}</data>\n' for k, v in data.items()]
         out.append("    </edge>\n")
         if len(out) > 20_000:
             yield "".join(out)
@@ -71,11 +77,12 @@ def render(nodes: dict[str, dict], edges: list[tuple[str, str, dict]]) -> Iterat
     yield "".join(out)
 
 
-def _attr(value: str) -> str:
-    return f'"{escape(value, _ATTR)}"'
-
-
 def write(build, staging: Staging) -> None:
+    """exports/qkg.graphml; control characters in values are removed and reported in build.export_notes."""
+    clean = XmlCleaner()
     with open(staging.path("qkg.graphml"), "wb") as out:
-        for piece in render(*nodes_and_edges(build)):
+        for piece in render(*nodes_and_edges(build), clean=clean):
             out.write(piece.encode("utf-8"))
+    note = clean.note("qkg.graphml")
+    if note:
+        build.export_notes.append(note)

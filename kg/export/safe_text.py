@@ -1,4 +1,6 @@
-"""Text from the lists, made safe for HTML, SVG and JSON in a page: control characters go, markup is escaped."""
+"""Text made safe for where it is written: HTML, SVG and JSON in a page (no control characters, markup escaped), XML
+(no illegal characters, counted and reported), terminals (no control sequences), spreadsheets (no formulas). Shared by
+every writer and by `qkg query`/`qkg serve`."""
 
 from __future__ import annotations
 
@@ -6,9 +8,60 @@ import html
 import json
 import re
 
-# C0 controls but tab and newline, DEL, C1 controls, lone surrogates and the two non-characters XML forbids
+# In pages: C0 controls but tab and newline, DEL, C1 controls, lone surrogates and the two non-characters XML forbids.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
+# Characters XML 1.0 forbids anywhere (even as character references): C0 controls but tab, LF and CR;
+# lone surrogates; U+FFFE and U+FFFF.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# ANSI/VT escape sequences (CSI, OSC, and two-character ESC forms), then any other C0/C1 control but tab and newline.
+_TERMINAL_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?|\x9b[0-?]*[ -/]*[@-~]")
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def xml_clean(text: str) -> tuple[str, int]:
+    """`text` without the characters XML 1.0 cannot hold, and how many were removed."""
+    cleaned, removed = _XML_ILLEGAL.subn("", text)
+    return cleaned, removed
+
+
+class XmlCleaner:
+    """Cleans values for one XML document and counts what it removed, so the writer can report it."""
+
+    def __init__(self) -> None:
+        self.removed = 0
+        self.values = 0
+
+    def __call__(self, text: str) -> str:
+        if not _XML_ILLEGAL.search(text):
+            return text
+        cleaned, n = xml_clean(text)
+        self.removed += n
+        self.values += 1
+        return cleaned
+
+    def note(self, what: str) -> str | None:
+        """One line saying what was removed, or None when nothing was."""
+        if not self.removed:
+            return None
+        return f"{what}: removed {self.removed} control character(s) XML cannot hold from {self.values} value(s)"
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with escape sequences and control characters removed (tab and newline kept), for printing."""
+    return _TERMINAL_CONTROL.sub("", _TERMINAL_SEQUENCE.sub("", text))
+
+
+def csv_cell(value: object) -> object:
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @ (or tab/CR) gets a leading quote (OWASP).
+
+    Numbers ('-1.5') are left alone: a spreadsheet reads them as numbers, not formulas.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
 
 def clean(text: object) -> str:
     """The text without characters no HTML or XML page may hold; None gives ''."""

@@ -6,6 +6,7 @@ import csv
 import io
 
 from kg import iri
+from kg.export.safe_text import csv_cell
 from kg.export.staging import Staging
 
 
@@ -13,7 +14,7 @@ def _csv(header: list[str], rows: list[list]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(c) for c in row] for row in rows)  # a title starting with '=' stays text
     return out.getvalue()
 
 

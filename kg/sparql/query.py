@@ -6,22 +6,19 @@ query gives the same rows whichever runs it; a test compares them row by row.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import iri
 from kg.paths import QUERY_LIBRARY
+from kg.sparql.guard import Limits, refusal
+from kg.sparql.results import FORMATS, PREFIXES, Result, render, to_csv, to_json, to_table, to_xml  # noqa: F401 - re-exported
 
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_ENGINE = "oxigraph"  # chosen by measurement: see README "Two engines, one answer"
-# Prefixes every query may use without declaring them: the export's own.
-PREFIXES = {**iri.PREFIXES, "qkgr": iri.RESOURCE}
 
 
 class QueryError(Exception):
@@ -76,36 +73,103 @@ def library(folder: Path = QUERY_LIBRARY) -> dict[str, LibraryQuery]:
 
 # --- engines -----------------------------------------------------------------------------
 
-@dataclass
-class Result:
-    """A query's answer: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE)."""
-
-    kind: str  # "select" | "ask" | "graph"
-    variables: list[str] = field(default_factory=list)
-    rows: list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode | None]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
-    truncated: bool = False
+_STACK_BYTES = 512 << 20  # Oxigraph parses and evaluates recursively: at 8 MB a few thousand nested terms overflow (segfault)
 
 
-class OxigraphEngine:
+def on_big_stack(fn, *args):
+    """fn(*args) on a thread with a 512 MB stack (address space, touched only as deep as a query goes); re-raises its error."""
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = fn(*args)
+        except BaseException as err:  # noqa: BLE001 - handed back to the caller's thread
+            outcome["error"] = err
+
+    previous = threading.stack_size(_STACK_BYTES)
+    try:
+        thread = threading.Thread(target=target, name="qkg-query", daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome.get("value")
+
+
+class _Engine:
+    """What both engines share: the checks a query passes, and parameters bound by name."""
+
+    limits = Limits()
+
+    def prepare(self, text: str, bindings: dict[str, str] | None) -> str:
+        """The text to run: refused if over a limit; method-name parameters matched by label or alias, any case."""
+        reason = refusal(text, self.limits, PREFIXES)
+        if reason:
+            raise QueryError(reason)
+        return bind_params(text, self.canonical_names(text, bindings) if bindings else bindings)
+
+    def canonical_names(self, text: str, bindings: dict[str, str]) -> dict[str, str]:
+        """Each value of a parameter that names a method (`rdfs:label ?var`) replaced by that method's label."""
+        out = dict(bindings)
+        for var, value in bindings.items():
+            if not re.search(rf"rdfs:label\s+\?{re.escape(var)}\b", text) or self._labels(_EXACT, value):
+                continue
+            found = self._labels(_ANY_NAME, value.strip().lower())
+            if len(found) == 1:
+                out[var] = found[0]
+            elif found:
+                raise QueryError(f"'{value}' names several methods: {', '.join(found)}; give one of them")
+            else:
+                raise QueryError(f"no method is named '{value}' (by label or alias, in any case)")
+        return out
+
+    def _labels(self, query: str, value: str) -> list[str]:
+        result = self.run(query.replace("?value", str(ox.Literal(value))))
+        return [r["label"].value for r in result.rows]
+
+
+# Finding a method by name: its exact label first (an index lookup), else any label or alias in any case (a scan).
+_EXACT = "SELECT ?label WHERE { ?m a qkg:Method ; rdfs:label ?value . BIND (?value AS ?label) } LIMIT 1"
+_ANY_NAME = """SELECT DISTINCT ?label WHERE {
+  ?m a qkg:Method ; rdfs:label ?label .
+  { ?m rdfs:label ?n } UNION { ?m skos:altLabel ?n } UNION { ?m skos:prefLabel ?n }
+  FILTER (LCASE(STR(?n)) = ?value)
+} ORDER BY ?label LIMIT 10"""
+
+
+class OxigraphEngine(_Engine):
     """pyoxigraph's in-memory store; the default graph is the union of the named graphs."""
 
     name = "oxigraph"
 
-    def __init__(self, trig: Path | None = None, store: ox.Store | None = None):
+    def __init__(self, trig: Path | None = None, store: ox.Store | None = None, limits: Limits | None = None):
         self.store = store if store is not None else ox.Store()
+        self.limits = limits or Limits()
         if trig is not None:
             self.store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
 
     def raw(self, text: str, bindings: dict[str, str] | None = None):
+        """Oxigraph's own answer (lazy): the query checked and its parameters bound as given."""
+        reason = refusal(text, self.limits, PREFIXES)
+        if reason:
+            raise QueryError(reason)
+        return self._query(bind_params(text, bindings), text)
+
+    def _query(self, bound: str, text: str):
         try:
-            return self.store.query(bind_params(text, bindings), use_default_graph_as_union=True, prefixes=PREFIXES)
+            return self.store.query(bound, use_default_graph_as_union=True, prefixes=PREFIXES)
         except SyntaxError as err:
             raise QueryError(_syntax_message(text, str(err))) from None
 
     def run(self, text: str, bindings: dict[str, str] | None = None, limit: int | None = None) -> Result:
-        answer = self.raw(text, bindings)
+        """The answer as a Result, at most `limit` rows; evaluated on a deep stack so no query overflows it."""
+        bound = self.prepare(text, bindings)
+        return on_big_stack(self._collect, bound, text, limit)
+
+    def _collect(self, bound: str, text: str, limit: int | None) -> Result:
+        answer = self._query(bound, text)
         if isinstance(answer, (bool, ox.QueryBoolean)):
             return Result("ask", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
@@ -125,22 +189,27 @@ class OxigraphEngine:
         return Result("graph", triples=triples)
 
 
-class RdflibEngine:
+class RdflibEngine(_Engine):
     """rdflib's default in-memory store (the reference toolkit), queried over the union graph."""
 
     name = "rdflib"
 
-    def __init__(self, trig: Path):
+    def __init__(self, trig: Path, limits: Limits | None = None):
         import rdflib
+        import rdflib.plugins.sparql
 
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM <url> would fetch it over the network
+        self.limits = limits or Limits()
         self.dataset = rdflib.Dataset(default_union=True)
         self.dataset.parse(trig, format="trig")
 
     def run(self, text: str, bindings: dict[str, str] | None = None, limit: int | None = None) -> Result:
+        """The answer as a Result, at most `limit` rows."""
         from pyparsing import ParseException
 
+        bound = self.prepare(text, bindings)
         try:
-            answer = self.dataset.query(bind_params(text, bindings), initNs=PREFIXES)
+            answer = on_big_stack(lambda: self.dataset.query(bound, initNs=PREFIXES))
         except ParseException as err:
             raise QueryError(_syntax_message(text, f"error at {err.lineno}:{err.col}: {err.msg}")) from None
         if answer.type == "ASK":
@@ -167,12 +236,12 @@ def _from_rdflib(term):
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
 
 
-def open_engine(name: str, trig: Path):
+def open_engine(name: str, trig: Path, limits: Limits | None = None):
     """An engine over the TriG dataset at `trig`."""
     if name == "oxigraph":
-        return OxigraphEngine(trig)
+        return OxigraphEngine(trig, limits=limits)
     if name == "rdflib":
-        return RdflibEngine(trig)
+        return RdflibEngine(trig, limits=limits)
     raise QueryError(f"unknown engine '{name}' (known: {', '.join(ENGINES)})")
 
 
@@ -210,7 +279,21 @@ def _syntax_message(text: str, message: str) -> str:
     m = re.search(r"(\d+):(\d+)", message)
     where = f"line {m.group(1)}, column {m.group(2)}: " if m else ""
     detail = re.sub(r"^error at \d+:\d+:\s*", "", message)
+    if "Prefix not found" in detail:  # the parser lists every character it would have accepted instead
+        prefix = _undeclared_prefix(text, int(m.group(1)), int(m.group(2))) if m else None
+        detail = f"undeclared prefix '{prefix}:'" if prefix is not None else "undeclared prefix"
+        detail += f" (declare it with PREFIX, or use one of {', '.join(sorted(PREFIXES))})"
+    elif len(detail) > 200 or "\n" in detail:
+        detail = " ".join(detail.split())[:200] + " ..."
     return f"SPARQL syntax error at {where}{detail}".replace(": :", ":")
+
+
+def _undeclared_prefix(text: str, line: int, column: int) -> str | None:
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    names = re.findall(r"(?<![\w<?$])([A-Za-z][\w.-]*)?:[\w.-]*", lines[line - 1][:column])  # the last prefixed name before the error
+    return names[-1] if names else None
 
 
 def resolve_query(query: str | None, name: str | None, lib: dict[str, LibraryQuery] | None = None) -> tuple[str, dict[str, str]]:
@@ -226,136 +309,43 @@ def resolve_query(query: str | None, name: str | None, lib: dict[str, LibraryQue
         return q.text, dict(q.params)
     if query is None:
         raise QueryError("give a query: inline SPARQL, a .rq file, or --name NAME")
-    if query.endswith(".rq") or (len(query) < 300 and "\n" not in query and Path(query).is_file()):
+    if query.endswith(".rq") or _is_file(query):
         path = Path(query)
-        if not path.is_file():
+        if not _is_file(query):
             raise QueryError(f"no such query file: {query}")
-        return path.read_text(encoding="utf-8"), {}
+        text = path.read_text(encoding="utf-8")
+        return text, dict(_declared_params(text))
     return query, {}
 
 
-# --- formats ------------------------------------------------------------------------------
-
-FORMATS = ("table", "csv", "tsv", "json")
-
-
-def _plain(term) -> str:
-    return "" if term is None else term.value
-
-
-def _ntriples(term) -> str:
-    return "" if term is None else str(term)
+def _is_file(query: str) -> bool:
+    """True when `query` names a file; inline SPARQL (any length: a name over 255 bytes is an OSError) is not one."""
+    if "\n" in query or "{" in query:
+        return False
+    try:
+        return Path(query).is_file()
+    except (OSError, ValueError):
+        return False
 
 
-def to_json(result: Result) -> str:
-    """SPARQL 1.1 Query Results JSON."""
-    if result.kind == "ask":
-        return json.dumps({"head": {}, "boolean": result.boolean})
-    bindings = []
-    for row in result.rows:
-        b = {}
-        for var, term in row.items():
-            if term is None:
-                continue
-            if isinstance(term, ox.NamedNode):
-                b[var] = {"type": "uri", "value": term.value}
-            elif isinstance(term, ox.BlankNode):
-                b[var] = {"type": "bnode", "value": term.value}
-            else:
-                b[var] = {"type": "literal", "value": term.value}
-                if term.language:
-                    b[var]["xml:lang"] = term.language
-                elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-                    b[var]["datatype"] = term.datatype.value
-        bindings.append(b)
-    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False)
+def _declared_params(text: str) -> dict[str, str]:
+    params = {}
+    for line in text.splitlines():
+        m = _HEADER.match(line.strip())
+        if m and m.group("key") == "param":
+            var, _, default = m.group("value").partition("=")
+            params[var.strip().lstrip("?")] = default.strip().strip('"')
+    return params
 
 
-def to_xml(result: Result) -> str:
-    """SPARQL Query Results XML."""
-    from xml.sax.saxutils import escape, quoteattr
+def bind_arguments(text: str, defaults: dict[str, str], given: dict[str, str]) -> dict[str, str]:
+    """The bindings to run with: defaults overridden by `given`, whose names must be the query's parameters.
 
-    out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
-    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
-    out.append("</head>")
-    if result.kind == "ask":
-        out.append(f"<boolean>{'true' if result.boolean else 'false'}</boolean>")
-    else:
-        out.append("<results>")
-        for row in result.rows:
-            out.append("<result>")
-            for var, term in row.items():
-                if term is None:
-                    continue
-                if isinstance(term, ox.NamedNode):
-                    inner = f"<uri>{escape(term.value)}</uri>"
-                elif isinstance(term, ox.BlankNode):
-                    inner = f"<bnode>{escape(term.value)}</bnode>"
-                elif term.language:
-                    inner = f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-                elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-                    inner = f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-                else:
-                    inner = f"<literal>{escape(term.value)}</literal>"
-                out.append(f"<binding name={quoteattr(var)}>{inner}</binding>")
-            out.append("</result>")
-        out.append("</results>")
-    out.append("</sparql>")
-    return "\n".join(out) + "\n"
-
-
-def to_csv(result: Result, delimiter: str = ",") -> str:
-    """SPARQL 1.1 CSV (plain values) or TSV (N-Triples terms)."""
-    out = io.StringIO()
-    if delimiter == "\t":
-        out.write("\t".join("?" + v for v in result.variables) + "\n")
-        for row in result.rows:
-            out.write("\t".join(_ntriples(row[v]) for v in result.variables) + "\n")
-        return out.getvalue()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow([_plain(row[v]) for v in result.variables])
-    return out.getvalue()
-
-
-def _short(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):  # the longest namespace wins
-            if term.value.startswith(ns):
-                return f"{prefix}:{term.value[len(ns):]}"
-        return f"<{term.value}>"
-    return term.value
-
-
-def to_table(result: Result) -> str:
-    """A readable text table; IRIs shortened with the usual prefixes."""
-    if result.kind == "ask":
-        return "yes" if result.boolean else "no"
-    cells = [[_short(row[v]) for v in result.variables] for row in result.rows]
-    widths = [max([len(v)] + [len(c[i]) for c in cells]) for i, v in enumerate(result.variables)]
-    widths = [min(w, 80) for w in widths]
-
-    def line(values):
-        return "  ".join(str(v)[:80].ljust(w) for v, w in zip(values, widths)).rstrip()
-
-    lines = [line(result.variables), line("-" * w for w in widths)] + [line(c) for c in cells]
-    lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}{', truncated' if result.truncated else ''})")
-    return "\n".join(lines)
-
-
-def render(result: Result, fmt: str) -> str:
-    """The result as text in `fmt` (table, csv, tsv, json); graphs are always Turtle."""
-    if result.kind == "graph":
-        return ox.serialize(sorted(result.triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=iri.PREFIXES).decode()
-    if fmt == "json":
-        return to_json(result)
-    if result.kind == "ask":
-        return to_table(result) if fmt == "table" else ("true" if result.boolean else "false")
-    if fmt == "csv":
-        return to_csv(result)
-    if fmt == "tsv":
-        return to_csv(result, "\t")
-    return to_table(result)
+    A query that declares parameters (`# param:`) takes only those; one that declares none, any variable it uses.
+    """
+    for name in given:
+        if defaults and name not in defaults:
+            raise QueryError(f"unknown parameter '{name}': this query takes {', '.join(sorted(defaults))}")
+        if not defaults and not re.search(rf"[?$]{re.escape(name)}\b", text):
+            raise QueryError(f"unknown parameter '{name}': the query has no variable ?{name}")
+    return {**defaults, **given}
