@@ -11,6 +11,7 @@ from kg.paths import REPO_ROOT, Layout
 
 ROOT = REPO_ROOT
 FIXTURES = Path(__file__).parent / "fixtures"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's, installed by .ci/run
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +22,19 @@ def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("exports")
     build = build_and_export(Layout.default(out=out))
     return build, out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session: Playwright's sync API runs one instance per thread."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
 
 
 @pytest.fixture

@@ -13,9 +13,8 @@ import pytest
 from kg import iri
 from kg.export.html import view_graph
 from kg.pipeline import build_and_export
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import CHROMIUM, FIXTURES, ROOT
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 needs_browser = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (.ci/run installs it)")
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -98,18 +97,6 @@ def test_no_page_loads_anything_from_the_network(built):
         assert lib.suffix in (".js", ".css")
     assert len(list((out / "html").rglob("vis-network.min.js"))) == 1
     assert not list((out / "html" / "method").glob("*.js"))
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield b
-        b.close()
 
 
 class Page:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from kg.sparql.query import library, open_engine
-from tests.test_html import ARTIFACTS, browser, needs_browser  # noqa: F401 - the shared Chromium fixture
+from tests.test_html import ARTIFACTS, needs_browser
 from tests.test_serve import Server
 
 pytestmark = [pytest.mark.browser, needs_browser]
