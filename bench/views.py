@@ -22,6 +22,7 @@ def measure(html: Path, pages: int = 5) -> dict:
         return {}
     if not Path(CHROMIUM).exists():
         return {}
+    html = html.resolve()  # a file URI needs an absolute path
     heaviest = sorted((html / "method").glob("*.html"), key=lambda p: (-p.stat().st_size, p.name))[:pages]
     targets = [html / "index.html", html / "views.html", *heaviest]
     out = {}
