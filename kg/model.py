@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -77,3 +78,18 @@ class Problem:
 def ascii_fold(text: str) -> str:
     """Text with accents removed: 'Léonard' -> 'Leonard'."""
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+# C0 controls but tab and newline, DEL, C1 controls, lone surrogates and the two non-characters XML forbids:
+# no page, XML document or terminal should receive them.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")  # ANSI CSI and OSC
+
+
+def without_controls(text: str) -> tuple[str, int]:
+    """`text` without terminal escape sequences and control characters, and how many were removed."""
+    text, sequences = _ESCAPE_SEQUENCE.subn("", text)
+    text, characters = CONTROL_CHARACTERS.subn("", text)
+    return text, sequences + characters

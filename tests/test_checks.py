@@ -99,3 +99,17 @@ title_words = st.lists(st.text(alphabet=st.characters(whitelist_categories=("Lu"
 def test_badges_counts_and_code_labels_never_stay_in_a_title(words, decorations):
     title = " ".join(words)
     assert tx.clean_title(title + "".join(decorations)) == title
+
+
+@given(words, words, st.sampled_from(["\x1b[31m", "\x1b]0;owned\x07", "\x00", "\x07", "\x9b", "\x7f", "\x0b"]))
+def test_control_characters_leave_list_values_and_are_reported(first, second, control):
+    record = Record(title=f"{first}{control} Quantization of {second}", file="l.md", line=7, layout="t",
+                    authors=[Person(f"Ng{control}", "A")], venue=f"ICML{control}", year=2023)
+    checked, reported = checks.check(record)
+    assert checked is not None
+    for value in (checked.title, checked.venue, checked.authors[0].family):
+        assert not any(ord(c) < 32 or 0x7f <= ord(c) <= 0x9f for c in value)
+        assert "owned" not in value and "[31m" not in value
+    assert checked.title == f"{first} Quantization of {second}" and checked.venue == "ICML" and checked.authors[0].family == "Ng"
+    assert {p.message.split(":")[0] for p in reported} == {"title", "venue", "authors"}
+    assert all(p.file == "l.md" and p.line == 7 for p in reported)

@@ -137,7 +137,8 @@ def test_exports_stay_well_formed_and_report_what_they_removed(project):
     (project.sources / "hostile.md").write_text(HOSTILE)
     build = build_and_export(project, html=False)
     minidom.parse(str(project.out / "qkg.graphml"))
-    assert any("qkg.graphml: removed" in note for note in build.export_notes)
+    # Removed where the list is read, with its line, so that no export receives them.
+    assert any("control character(s) removed" in p.message and p.file.endswith("hostile.md") for p in build.parsed.dropped)
     with open(project.out / "tables" / "papers.csv", newline="", encoding="utf-8") as f:
         titles = [row["title"] for row in csv.DictReader(f)]
     assert any(t.startswith("'=cmd|calc") for t in titles) and not any(t.startswith("=") for t in titles)

@@ -8,8 +8,7 @@ import html
 import json
 import re
 
-# In pages: C0 controls but tab and newline, DEL, C1 controls, lone surrogates and the two non-characters XML forbids.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+from kg.model import CONTROL_CHARACTERS as _UNSAFE  # what no page may hold; the parse checks remove it from list values too
 
 # Characters XML 1.0 forbids anywhere (even as character references): C0 controls but tab, LF and CR;
 # lone surrogates; U+FFFE and U+FFFF.

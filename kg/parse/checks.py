@@ -7,7 +7,7 @@ import datetime
 import re
 from dataclasses import replace
 
-from kg.model import Person, Problem, Record
+from kg.model import Person, Problem, Record, without_controls
 from kg.parse import text as tx
 
 FIRST_YEAR = 1950
@@ -95,6 +95,7 @@ def check(record: Record) -> tuple[Record | None, list[Problem]]:
     def drop(field: str, value: object, why: str) -> None:
         reported.append(Problem(record.file, record.line, f"{field} '{str(value)[:80]}' dropped: {why}"))
 
+    record = _without_controls(record, reported)
     why = title_problem(record.title)
     if why:
         return None, [Problem(record.file, record.line, f"title '{record.title[:80]}' rejected ({why}): entry not read as a paper")]
@@ -133,6 +134,21 @@ def check(record: Record) -> tuple[Record | None, list[Problem]]:
         if record.authors_gap is not None:
             changes["authors_gap"] = min(record.authors_gap, len(authors)) or None
     return (replace(record, **changes) if changes else record), reported
+
+
+def _without_controls(record: Record, reported: list[Problem]) -> Record:
+    """Control characters (terminal escapes, NUL, C1) leave the title, venue and author names, each reported."""
+    changes: dict[str, object] = {}
+    for name in ("title", "venue"):
+        value, removed = without_controls(getattr(record, name) or "")
+        if removed:
+            changes[name] = value
+            reported.append(Problem(record.file, record.line, f"{name}: {removed} control character(s) removed"))
+    people = [replace(p, family=without_controls(p.family)[0], given=without_controls(p.given)[0]) for p in record.authors]
+    if people != record.authors:
+        changes["authors"] = people
+        reported.append(Problem(record.file, record.line, "authors: control character(s) removed"))
+    return replace(record, **changes) if changes else record
 
 
 _HOST_PATH = re.compile(r"^(?:[\w-]+\.)+[a-z]{2,}/", re.I)
