@@ -230,7 +230,7 @@ def _ingest_summary(f: Path, res, err: bool) -> None:
     present, read = res.link_lines.get(next(iter(res.layouts), ""), (0, 0))
     click.echo(f"{f}: {len(records)} papers, layout {res.layout_of(next(iter(res.layouts), ''))}, "
                f"{sum(1 for r in records if r.arxiv)} with arXiv ids, {sum(1 for r in records if r.venue)} with venue, "
-               f"{sum(1 for r in records if r.year)} with year (years {years[0] if years else '-'}–{years[-1] if years else '-'}), "
+               f"{sum(1 for r in records if r.year)} with year{f' (years {years[0]}–{years[-1]})' if years else ''}, "
                f"{len(res.problems)} unreadable lines, {len(res.dropped)} values dropped, "
                f"{present - read} of {present} lines with a paper link not read, {len(res.skipped)} non-paper entries skipped", err=err)
     if venues:
