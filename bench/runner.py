@@ -118,7 +118,8 @@ def child_rdflib(out: Path, params_file: Path) -> None:
     """The plain-rdflib baseline: rdflib's default store, its Turtle parser and serialiser, its SPARQL."""
     import rdflib
 
-    from kg.sparql.query import PREFIXES, bind_params
+    from kg.sparql.query import bind_params
+    from kg.sparql.results import PREFIXES
 
     t = time.perf_counter()
     g = rdflib.Graph()

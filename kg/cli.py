@@ -131,7 +131,8 @@ def query(query: str | None, name: str | None, list_: bool, params: tuple[str, .
     """Run SPARQL: QUERY is inline SPARQL or a .rq file; --name runs a library query."""
     from kg.export.safe_text import terminal_safe
     from kg.sparql.guard import Limits
-    from kg.sparql.query import QueryError, bind_arguments, library, render, resolve_query
+    from kg.sparql.query import QueryError, bind_arguments, library, resolve_query
+    from kg.sparql.results import render
     lib = library()
     if list_:
         width = max(len(n) for n in lib)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.sparql.query import QueryError, library, open_engine, render, resolve_query
+from kg.sparql.query import QueryError, library, open_engine, resolve_query
+from kg.sparql.results import render
 from tests.conftest import FIXTURES
 
 LIB = library()

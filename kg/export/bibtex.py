@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 
 from kg.export.staging import Staging
-from kg.parse.text import ascii_fold
+from kg.model import ascii_fold
 from kg.resolve import titles
 
 # Words that say nothing of a paper, left out of keys: 'full2023' or 'towards2021' tell two papers apart from nothing.

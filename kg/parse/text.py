@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kg.model import Person, ascii_fold  # noqa: F401  (ascii_fold: parse's callers import it from here)
+from kg.model import Person
 
 # New-style ids (1501.00001, 2203.05740v2) and old-style ones (hep-th/9901001).
 _ARXIV_NEW = r"(?P<new>\d{4}\.\d{4,5})(?:v\d+)?"

@@ -8,8 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.curated.load import Located, Role
-from kg.model import Person, Record
-from kg.parse.text import ascii_fold
+from kg.model import Person, Record, ascii_fold
 from kg.resolve import titles
 
 if TYPE_CHECKING:  # conflicts and venues need Paper: only the annotations name them back

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from kg.parse.text import ascii_fold
+from kg.model import ascii_fold
 
 _SPLIT_PREFIX = re.compile(r"^(?P<prefix>[^:?]{1,60}?)\s*[:?]\s+(?P<rest>.+)$")
 _NAME_LIKE = re.compile(r"^[A-Za-z0-9][\w.+#()-]*(?:\s[A-Za-z0-9][\w.+#()-]*)?$")

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from kg.paths import QUERY_LIBRARY
 from kg.sparql.guard import Limits, refusal
-from kg.sparql.results import FORMATS, PREFIXES, Result, render, to_csv, to_json, to_table, to_xml  # noqa: F401 - re-exported
+from kg.sparql.results import PREFIXES, Result
 
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_ENGINE = "oxigraph"  # chosen by measurement: see README "Two engines, one answer"
